@@ -1,0 +1,82 @@
+"""Per-document analysis state shared by rules: tokens, deadlines and references, computed once."""
+
+from __future__ import annotations
+
+import regex
+
+from expertise.documents.model import Document, Kind, Unit
+from expertise.language.morphology import Token, tokenize
+from expertise.language.terms import Term, find_terms
+
+_REFERENCE = regex.compile(
+    r"(?:подпункт(?:ом|а|е|ами|ах)?\s+(?P<sub>[«\"]?[а-я\d]{1,3}[»\"]?)\s+)?"
+    r"(?P<kind>пункт(?:ом|а|е|ами|ах|ов|ы)?|стать(?:ей|и|е|ями|ях)|част(?:ью|и|ями|ях))\s+"
+    r"(?P<nums>\d{1,3}(?:\.\d{1,3})*(?:\s*(?:,|и|-|–)\s*\d{1,3}(?:\.\d{1,3})*)*)"
+    r"(?!\s*(?:Федерального|федерального|Закона|закона|Кодекса|кодекса|постановления|Постановления|приказа|Приказа|решения|Решения|Правил|Порядка|Положения))",
+    regex.IGNORECASE,
+)
+
+
+class DocContext:
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self._tokens: dict[int, list[Token]] = {}
+        self._terms: dict[int, list[Term]] = {}
+        self._by_number: dict[tuple[int, str, str], Unit] | None = None
+
+    def tokens(self, unit: Unit) -> list[Token]:
+        key = id(unit)
+        got = self._tokens.get(key)
+        if got is None:
+            got = self._tokens[key] = tokenize(unit.text)
+        return got
+
+    def terms(self, unit: Unit) -> list[Term]:
+        key = id(unit)
+        got = self._terms.get(key)
+        if got is None:
+            got = self._terms[key] = find_terms(unit.text)
+        return got
+
+    def _index(self) -> dict[tuple[int, str, str], Unit]:
+        if self._by_number is None:
+            index: dict[tuple[int, str, str], Unit] = {}
+            for unit in self.doc.root.walk():
+                if unit.number and unit.kind in (Kind.POINT, Kind.ARTICLE, Kind.PART):
+                    scope = id(unit.enclosing(Kind.APPENDIX))
+                    kind = Kind.POINT if unit.kind == Kind.POINT else unit.kind
+                    index.setdefault((scope, kind, unit.number), unit)
+            self._by_number = index
+        return self._by_number
+
+    def references(self, unit: Unit) -> list[Unit]:
+        """Units of the same act that this unit refers to («пунктом 2.4», «статьей 5», «частью 2»)."""
+        if "настоящ" not in unit.text.lower() and not regex.search(r"(?:пункт|стать|част)\w*\s+\d", unit.text):
+            return []
+        index = self._index()
+        scope = id(unit.enclosing(Kind.APPENDIX))
+        out = []
+        for m in _REFERENCE.finditer(unit.text):
+            word = m["kind"].lower()
+            kind = Kind.POINT if word.startswith("пункт") else Kind.ARTICLE if word.startswith("стат") else Kind.PART
+            for num in regex.findall(r"\d{1,3}(?:\.\d{1,3})*", m["nums"]):
+                target = index.get((scope, kind, num)) or index.get((id(None), kind, num))
+                if target is not None and target is not unit:
+                    out.append(target)
+        return out
+
+    def scope_text(self, unit: Unit) -> str:
+        """The unit with its descendants, its parent's own text and the units it refers to."""
+        parts = [unit.full_text()]
+        if unit.parent is not None and unit.parent.text:
+            parts.append(unit.parent.text)
+        for ref in self.references(unit):
+            parts.append(ref.full_text())
+        return "\n".join(parts)
+
+    def scope_has_term(self, unit: Unit) -> bool:
+        if any(self.terms(u) for u in unit.walk()):
+            return True
+        if unit.parent is not None and unit.parent.text and self.terms(unit.parent):
+            return True
+        return any(find_terms(ref.full_text()) for ref in self.references(unit))

@@ -1,0 +1,59 @@
+"""Knowledge data shipped in ``factors/knowledge/`` (versioned YAML), loaded once."""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+from dataclasses import dataclass
+
+from expertise.engine.catalogue import load_yaml
+from expertise.language.syntax import NounGroup
+
+
+@functools.cache
+def knowledge(name: str) -> dict:
+    path = importlib.resources.files("expertise.factors").joinpath("knowledge", f"{name}.yaml")
+    return load_yaml(path.read_text(encoding="utf-8"), f"factors/knowledge/{name}.yaml")
+
+
+@dataclass(frozen=True)
+class _Subjects:
+    authority: frozenset[str]
+    private: frozenset[str]
+    legislator: frozenset[str]
+    qualified: dict[str, frozenset[str]]
+    actions: frozenset[str]
+
+
+@functools.cache
+def _subjects() -> _Subjects:
+    data = knowledge("subjects")
+    return _Subjects(
+        authority=frozenset(data["authority"]),
+        private=frozenset(data["private"]),
+        legislator=frozenset(data["legislator"]),
+        qualified={k: frozenset(v) for k, v in data["authority_qualified"].items()},
+        actions=frozenset(data["authority_actions"]),
+    )
+
+
+def subject_class(group: NounGroup | None) -> str:
+    """«authority», «private», «legislator» or «unknown» for a clause's subject group."""
+    if group is None:
+        return "unknown"
+    s = _subjects()
+    head = group.head_lemma
+    qualifiers = s.qualified.get(head)
+    if qualifiers and group.lemmas & qualifiers:
+        return "authority"
+    if head in s.legislator:
+        return "legislator"
+    if head in s.private:
+        return "private"
+    if head in s.authority:
+        return "authority"
+    return "unknown"
+
+
+def is_authority_action(lemmas: frozenset[str]) -> bool:
+    return bool(lemmas & _subjects().actions)

@@ -1,0 +1,135 @@
+"""Running the catalogue over a document: units → tokens → matches → findings."""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+
+import jinja2
+
+from expertise.documents.model import Document, Unit
+from expertise.engine.catalogue import Catalogue, Rule
+from expertise.engine.checks import CHECKS, Hit
+from expertise.engine.conditions import CONDITIONS, MatchContext
+from expertise.engine.context import DocContext
+from expertise.engine.findings import Finding
+from expertise.engine.patterns import Match
+from expertise.language.morphology import inflect
+
+SEVERITY_ORDER = {"hint": 0, "finding": 1}
+
+_env = jinja2.Environment(autoescape=False, undefined=jinja2.ChainableUndefined, keep_trailing_newline=False)
+_env.filters["inflect"] = lambda word, grammemes: inflect(str(word), set(str(grammemes).split(",")))
+
+
+@functools.lru_cache(maxsize=1024)
+def _template(source: str) -> jinja2.Template:
+    return _env.from_string(source)
+
+
+class Engine:
+    """Runs a set of rules. Pattern rules are indexed by their first token's lemmas or words, so a
+    token is only tried against the rules that can start on it."""
+
+    def __init__(self, catalogue: Catalogue, rules: list[Rule] | None = None):
+        self.catalogue = catalogue
+        self.rules = rules if rules is not None else catalogue.select()
+        self.by_key: dict[str, list[tuple[int, int]]] = defaultdict(list)  # → (rule, pattern) indexes
+        self.unindexed: list[tuple[int, int]] = []
+        self.checks: list[Rule] = []
+        for n, rule in enumerate(self.rules):
+            if rule.check:
+                self.checks.append(rule)
+                continue
+            for k, pattern in enumerate(rule.patterns):
+                keys = pattern.anchor.literal_keys
+                if keys is None:
+                    self.unindexed.append((n, k))
+                else:
+                    for key in keys:
+                        self.by_key[key].append((n, k))
+
+    def check(self, doc: Document, min_severity: str = "hint") -> list[Finding]:
+        ctx = DocContext(doc)
+        findings: list[Finding] = []
+        for unit in doc.units:
+            if unit.is_normative:
+                findings.extend(self._patterns(ctx, unit))
+        for rule in self.checks:
+            for hit in CHECKS[rule.check](ctx, rule):
+                findings.append(self._finding(rule, hit.unit, hit.start, hit.end, hit.related, hit.details))
+        floor = SEVERITY_ORDER[min_severity]
+        findings = [f for f in findings if SEVERITY_ORDER[f.severity] >= floor]
+        return _deduplicate(findings)
+
+    def _patterns(self, ctx: DocContext, unit: Unit) -> list[Finding]:
+        tokens = ctx.tokens(unit)
+        if not tokens:
+            return []
+        candidates: dict[tuple[int, int], set[int]] = defaultdict(set)  # (rule, pattern) → token starts
+        for tok in tokens:
+            for key in tok.lemmas | {tok.lower}:
+                for ref in self.by_key.get(key, ()):
+                    candidates[ref].add(tok.i)
+        for ref in self.unindexed:
+            candidates[ref] = set(range(len(tokens)))
+        out = []
+        for n, k in sorted(candidates):
+            rule = self.rules[n]
+            for match in rule.patterns[k].find_all(tokens, sorted(candidates[(n, k)])):
+                if self._accepted(rule, ctx, unit, tokens, match):
+                    start, end = match.span
+                    details = {name: tok.text for name, tok in match.captures.items()}
+                    out.append(self._finding(rule, unit, start, end, [], details))
+        return out
+
+    @staticmethod
+    def _accepted(rule: Rule, ctx: DocContext, unit: Unit, tokens, match: Match) -> bool:
+        start, end = match.span
+        for anti in rule.antipatterns:
+            lo = max(0, match.first - len(anti.specs) * 4 - 8)
+            hi = min(len(tokens), match.last + len(anti.specs) * 4 + 8)
+            for other in anti.find_all(tokens, range(lo, hi)):
+                a_start, a_end = other.tokens[0].start, other.tokens[-1].end
+                if a_start < end and start < a_end:
+                    return False
+        mctx = MatchContext(ctx, unit, tokens, match)
+        return all(CONDITIONS[name](mctx, arg) for name, arg in rule.conditions)
+
+    def _finding(self, rule: Rule, unit: Unit, start: int, end: int, related: list[Unit], details: dict) -> Finding:
+        quote = unit.text[start:end]
+        variables = {"quote": quote, "unit": unit.label, "related": [u.label for u in related], **details}
+        return Finding(
+            factor=rule.factor.id,
+            factor_name=rule.factor.name,
+            rule=rule.id,
+            severity=rule.severity,
+            unit=unit,
+            start=start,
+            end=end,
+            explanation=_render(rule.explanation, variables),
+            recommendation=_render(rule.recommendation, variables),
+            legal_basis=rule.legal_basis,
+            related=related,
+            also_factors=[f for f in rule.satellites if f != rule.factor.id],
+            title=rule.title,
+        )
+
+
+def _render(source: str, variables: dict) -> str:
+    if "{{" not in source and "{%" not in source:
+        return source
+    return " ".join(_template(source).render(**variables).split())
+
+
+def _deduplicate(findings: list[Finding]) -> list[Finding]:
+    """One finding per (unit, factor, overlapping span): the stronger severity, the first rule."""
+    findings.sort(key=lambda f: (f.unit.index, f.start, -SEVERITY_ORDER[f.severity], f.start - f.end, f.rule))
+    kept: list[Finding] = []
+    seen: dict[tuple[int, str], list[Finding]] = defaultdict(list)
+    for f in findings:
+        same = seen[(id(f.unit), f.factor)]
+        if not any(k.start < f.end and f.start < k.end for k in same):
+            same.append(f)
+            kept.append(f)
+    return kept

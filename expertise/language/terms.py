@@ -1,0 +1,120 @@
+"""Deadlines as legal texts write them, extracted and normalised.
+
+«в течение 10 (десяти) рабочих дней со дня …», «не позднее 5 дней», «в трехдневный срок»,
+«до 10-го числа месяца», «не позднее следующего рабочего дня», «в день обращения»,
+«ежемесячно», «незамедлительно» … Each mention carries its value and unit when it has one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from expertise.language.numbers import compound_value, words_value
+
+_NW = (
+    r"\b(?:одн|один|дв|тр|четыр|пят|шест|сем|восем|девят|десят|одиннадцат|двенадцат|тринадцат|"
+    r"четырнадцат|пятнадцат|шестнадцат|семнадцат|восемнадцат|девятнадцат|двадцат|тридцат|сорок|"
+    r"пятьдесят|пятидесят|шестьдесят|шестидесят|семьдесят|семидесят|восемьдесят|восьмидесят|"
+    r"девяност|сто|ста)[а-яё]*"
+)
+_NUMWORD = r"(?:" + _NW + r"(?:\s+" + _NW + r")?)"
+_NUM = (
+    r"(?P<digits>\d{1,4})(?:\s*\((?P<w1>" + _NUMWORD + r")\))?"
+    r"|(?P<w2>" + _NUMWORD + r")\s*\((?P<d2>\d{1,4})\)"
+    r"|(?P<w3>" + _NUMWORD + r")"
+)
+_UNIT = (
+    r"(?:(?P<kind>рабоч[а-яё]*|календарн[а-яё]*)\s+)?"
+    r"(?P<unit>дн(?:я|ей|ям|и)|день|месяц[а-яё]*|недел[а-яё]+|час(?:а|ов)?|лет|год(?:а)?)"
+)
+_TERM = regex.compile(
+    r"(?:в\s+течени[еи]|не\s+позднее|не\s+позже|не\s+более|не\s+превышающ[а-яё]+|в\s+срок(?:,)?(?:\s+не\s+превышающий)?|"
+    r"через|по\s+истечении|за|в\s+пределах|составляет|до|на)\s+(?:чем\s+(?:через|за)\s+)?"
+    r"(?:" + _NUM + r")\s+" + _UNIT,
+    regex.IGNORECASE | regex.V1,
+)
+_BARE = regex.compile(r"(?:" + _NUM + r")\s+" + _UNIT + r"\s+(?:со\s+дня|с\s+даты|с\s+момента|после|до\s+дня|до\s+даты)",
+                      regex.IGNORECASE | regex.V1)
+_COMPOUND_TERM = regex.compile(r"в\s+(?P<word>[\dа-яё\-]+)\s+срок", regex.IGNORECASE)
+_DAY_OF_MONTH = regex.compile(r"(?:до|не\s+позднее)\s+(?P<day>\d{1,2})(?:-?г?о)?\s+числа", regex.IGNORECASE)
+_DATED = regex.compile(
+    r"не\s+позднее\s+(?:\d{1,2}\.\d{1,2}\.\d{4}|\d{1,2}\s+[а-яё]+\s+\d{4}|следующего\s+рабочего\s+дня|"
+    r"дня,?\s+следующего|рабочего\s+дня,?\s+следующего|[а-яё]+\s+рабочего\s+дня)"
+    r"|в\s+(?:день|дату)\s+(?:обращения|поступления|подачи|регистрации|получения|принятия|представления)"
+    r"|(?:в\s+)?тот\s+же\s+день|незамедлительно|ежемесячно|ежеквартально|ежегодно|еженедельно"
+    r"|в\s+срок(?:и)?,?\s+(?:установленн|предусмотренн|указанн)[а-яё]+\s+(?:пункт|подпункт|стать|част|раздел|приложени)",
+    regex.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str
+    start: int
+    end: int
+    value: int | None = None
+    unit: str | None = None  # day, week, month, year, hour
+    working: bool | None = None  # рабочие (True) / календарные (False) / not said (None)
+
+    @property
+    def days(self) -> float | None:
+        """Approximate length in days, for comparing terms (working days count as days)."""
+        if self.value is None or self.unit is None:
+            return None
+        return self.value * {"day": 1, "week": 7, "month": 30, "year": 365, "hour": 1 / 24}[self.unit]
+
+
+def _unit_name(word: str) -> str:
+    w = word.lower()
+    if w.startswith(("дн", "день")):
+        return "day"
+    if w.startswith("месяц"):
+        return "month"
+    if w.startswith("недел"):
+        return "week"
+    if w.startswith("час"):
+        return "hour"
+    return "year"
+
+
+def _value(m: regex.Match) -> int | None:
+    if m["digits"]:
+        return int(m["digits"])
+    if m["d2"]:
+        return int(m["d2"])
+    words = m["w2"] or m["w3"]
+    return words_value(words.split()) if words else None
+
+
+def find_terms(text: str) -> list[Term]:
+    """Every deadline mention in a text, in order, without overlaps."""
+    found: list[Term] = []
+    for pattern in (_TERM, _BARE):
+        for m in pattern.finditer(text):
+            value = _value(m)
+            if value is None and not m["digits"]:
+                continue
+            kind = m["kind"]
+            working = None if kind is None else kind.lower().startswith("рабоч")
+            found.append(Term(m.group(), m.start(), m.end(), value, _unit_name(m["unit"]), working))
+    for m in _COMPOUND_TERM.finditer(text):
+        cv = compound_value(m["word"])
+        if cv:
+            found.append(Term(m.group(), m.start(), m.end(), cv[0], cv[1], None))
+    for m in _DAY_OF_MONTH.finditer(text):
+        found.append(Term(m.group(), m.start(), m.end(), int(m["day"]), "day-of-month", None))
+    for m in _DATED.finditer(text):
+        found.append(Term(m.group(), m.start(), m.end()))
+    found.sort(key=lambda t: (t.start, -(t.end - t.start)))
+    out: list[Term] = []
+    for term in found:
+        if out and term.start < out[-1].end:
+            continue
+        out.append(term)
+    return out
+
+
+def has_term(text: str) -> bool:
+    return bool(find_terms(text))
