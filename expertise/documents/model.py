@@ -69,6 +69,7 @@ class Unit:
     label: str = ""  # citation label, e.g. «подпункт «а» пункта 4»
     index: int = -1  # position among the document's text-bearing units, in reading order
     marker_end: int = 0  # offset in ``text`` where the content starts after a typed marker
+    numbering: str | None = None  # marker style: "dec" («2.3.»), "paren" («1)»), "letter" («а)») …
 
     def add(self, child: Unit) -> Unit:
         child.parent = self

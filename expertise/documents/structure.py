@@ -221,7 +221,7 @@ class _Builder:
         parent = self.top
         kind = self._kind(marker, parent)
         unit = parent.add(Unit(kind, number=marker.number, text=p.text, location=p.location,
-                               marker_end=marker.end))
+                               marker_end=marker.end, numbering=marker.style))
         self.stack.append(_Open(unit, marker.style, rank))
 
     @staticmethod
@@ -342,7 +342,11 @@ class _Labeller:
     def _chained(unit: Unit) -> bool:
         """Does the unit's label name its parent («пункт 2 части 3 статьи 12»)?"""
         parent = unit.parent
-        return parent is not None and parent.kind in (Kind.ARTICLE, Kind.PART, Kind.POINT, Kind.SUBPOINT)
+        if parent is None:
+            return False
+        if unit.numbering == "dec":  # «2.3.» carries its full number; only a статья/часть is named
+            return parent.kind in (Kind.ARTICLE, Kind.PART)
+        return parent.kind in (Kind.ARTICLE, Kind.PART, Kind.POINT, Kind.SUBPOINT)
 
     def _label(self, unit: Unit) -> None:
         abzac = 0

@@ -7,6 +7,10 @@ A rule lists them under ``conditions:`` by name, with an optional argument:
 - ``no_term`` — no deadline in the unit, its sub-units, its parent's text or the units it refers to;
 - ``authority_action: action`` — the token captured under that name is a decision an authority
   takes about citizens or organisations («отказать», «продлить», …);
+- ``affects_persons: action`` — the action concerns citizens or organisations: the captured verb is
+  an authority's decision, or the clause names a citizen, applicant or organisation;
+- ``passive_agent: [authority, unknown]`` — the agent of a passive («… работодателем», «…
+  федеральным законом»), if named, is of one of these classes;
 - ``not_in_kinds: [наименование]`` — the unit is not of these kinds.
 """
 
@@ -18,10 +22,10 @@ from typing import Any
 
 from expertise.documents.model import Unit
 from expertise.engine.context import DocContext
-from expertise.engine.knowledge import is_authority_action, subject_class
+from expertise.engine.knowledge import is_authority_action, is_private_party, subject_class
 from expertise.engine.patterns import Match
 from expertise.language.morphology import Token
-from expertise.language.syntax import clause_subject
+from expertise.language.syntax import NounGroup, clause_subject
 
 
 @dataclass
@@ -61,12 +65,53 @@ def _no_term(ctx: MatchContext, arg: Any) -> bool:
     return not ctx.doc.scope_has_term(ctx.unit)
 
 
+def _decides_about_persons(ctx: MatchContext, tok: Token) -> bool:
+    """The captured verb is an authority's decision, itself or through its object
+    («принять решение об отказе», «провести проверку»)."""
+    if is_authority_action(tok.lemmas):
+        return True
+    for nxt in ctx.tokens[tok.i + 1 : tok.i + 5]:
+        if nxt.clause != tok.clause:
+            break
+        if any(r.pos == "NOUN" for r in nxt.readings) and is_authority_action(nxt.lemmas):
+            return True
+    return False
+
+
 @condition("authority_action")
 def _authority_action(ctx: MatchContext, arg: Any) -> bool:
     tok = ctx.match.captures.get(arg or "action")
-    return tok is not None and is_authority_action(tok.lemmas)
+    return tok is not None and _decides_about_persons(ctx, tok)
 
 
 @condition("not_in_kinds")
 def _not_in_kinds(ctx: MatchContext, arg: Any) -> bool:
     return ctx.unit.kind not in _as_list(arg)
+
+
+@condition("affects_persons")
+def _affects_persons(ctx: MatchContext, arg: Any) -> bool:
+    tok = ctx.match.captures.get(arg or "action")
+    if tok is not None and _decides_about_persons(ctx, tok):
+        return True
+    clause = ctx.tokens[ctx.match.first].clause
+    return any(is_private_party(t.lemmas) for t in ctx.tokens if t.clause == clause)
+
+
+@condition("passive_agent")
+def _passive_agent(ctx: MatchContext, arg: Any) -> bool:
+    """The instrumental agent right after the passive participle, if any, must be of these classes."""
+    last = ctx.match.last
+    clause = ctx.tokens[last].clause
+    for tok in ctx.tokens[last + 1 : last + 4]:
+        if tok.clause != clause:
+            break
+        if any(r.pos == "NOUN" and "ablt" in r.grammemes for r in tok.readings):
+            lemma = next(r.lemma for r in tok.readings if r.pos == "NOUN" and "ablt" in r.grammemes)
+            group = NounGroup((tok,), tok, lemma)
+            return subject_class(group) in _as_list(arg)
+    # «на общем собрании», «по соглашению сторон»: a decision of the parties, not of an authority
+    window = ctx.tokens[max(0, ctx.match.first - 6) : last + 6]
+    if any(t.lemmas & {"собрание", "соглашение", "съезд"} for t in window if t.clause == clause):
+        return False
+    return True

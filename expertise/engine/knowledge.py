@@ -22,6 +22,7 @@ class _Subjects:
     private: frozenset[str]
     legislator: frozenset[str]
     qualified: dict[str, frozenset[str]]
+    private_qualifiers: frozenset[str]
     actions: frozenset[str]
 
 
@@ -33,7 +34,8 @@ def _subjects() -> _Subjects:
         private=frozenset(data["private"]),
         legislator=frozenset(data["legislator"]),
         qualified={k: frozenset(v) for k, v in data["authority_qualified"].items()},
-        actions=frozenset(data["authority_actions"]),
+        private_qualifiers=frozenset(data["private_qualifiers"]),
+        actions=frozenset(data["authority_actions"]) | frozenset(data["authority_action_nouns"]),
     )
 
 
@@ -46,6 +48,8 @@ def subject_class(group: NounGroup | None) -> str:
     qualifiers = s.qualified.get(head)
     if qualifiers and group.lemmas & qualifiers:
         return "authority"
+    if group.lemmas & s.private_qualifiers:
+        return "private"
     if head in s.legislator:
         return "legislator"
     if head in s.private:
@@ -57,3 +61,9 @@ def subject_class(group: NounGroup | None) -> str:
 
 def is_authority_action(lemmas: frozenset[str]) -> bool:
     return bool(lemmas & _subjects().actions)
+
+
+def is_private_party(lemmas: frozenset[str]) -> bool:
+    """Is this word a citizen or an organisation (an addressee of an authority's decision)?"""
+    s = _subjects()
+    return bool(lemmas & (s.private - {"он", "она", "они", "никто", "каждый", "сторона"}))

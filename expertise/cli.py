@@ -1,0 +1,213 @@
+"""Command line: `expertise check …` and friends. Messages to the user are in Russian; errors are one
+line on stderr with exit code 2, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import click
+
+from expertise.errors import CatalogueError, InputError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class Failure(Exception):
+    """Stop the command with a Russian message and exit code 2."""
+
+
+def _fail(message: str) -> None:
+    raise Failure(message)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="expertise", message="expertise %(version)s")
+def cli() -> None:
+    """Антикоррупционная экспертиза проектов нормативных правовых актов (172-ФЗ, Методика ПП РФ № 96)."""
+
+
+# --- check -----------------------------------------------------------------------------------
+
+
+def _collect(paths: tuple[str, ...]) -> list[str]:
+    from expertise.documents.reader import is_draft_file
+
+    files: list[str] = []
+    for raw in paths:
+        if raw == "-":
+            files.append("-")
+            continue
+        p = Path(raw)
+        if p.is_dir():
+            found = sorted(str(f) for f in p.rglob("*") if f.is_file() and is_draft_file(f))
+            if not found:
+                _fail(f"В каталоге «{raw}» нет проектов для проверки (ищутся файлы DOCX и TXT).")
+            files.extend(found)
+        else:
+            files.append(raw)
+    return files
+
+
+_worker_checker = None
+
+
+def _init_worker(min_severity: str, rules_dirs: tuple[str, ...]) -> None:
+    global _worker_checker
+    from expertise.engine.catalogue import load_catalogue
+    from expertise.pipeline import Checker
+
+    _worker_checker = Checker(load_catalogue(rules_dirs), min_severity)
+
+
+def _check_one(path: str, stdin_data: bytes | None = None) -> dict:
+    """Check one file in this process; returns what the output needs (plain data, picklable)."""
+    from expertise.documents.reader import read_stdin_text
+    from expertise.outputs.text import finding_line
+
+    assert _worker_checker is not None
+    try:
+        if path == "-":
+            report = _worker_checker.check_document(read_stdin_text(stdin_data or b""))
+        else:
+            report = _worker_checker.check_file(path)
+    except InputError as exc:
+        return {"path": path, "error": str(exc)}
+    return {
+        "path": path,
+        "json": report.to_dict(),
+        "lines": [finding_line(path, f) for f in report.findings],
+        "findings": sum(1 for f in report.findings if f.severity == "finding"),
+        "hints": sum(1 for f in report.findings if f.severity == "hint"),
+    }
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Формат вывода.")
+@click.option("--min-severity", type=click.Choice(["hint", "finding"]), default="hint",
+              help="Показывать подсказки (hint) или только факторы (finding).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, help="Число параллельных процессов.")
+@click.option("--rules-dir", "rules_dirs", multiple=True, type=click.Path(file_okay=False),
+              help="Дополнительный каталог правил.")
+@click.option("--progress/--no-progress", default=None, help="Полоса прогресса (по умолчанию — в терминале).")
+def check(paths, fmt, min_severity, jobs, rules_dirs, progress) -> None:
+    """Проверить проекты (файлы, каталоги или «-» для текста из стандартного ввода)."""
+    files = _collect(paths)
+    stdin_data = sys.stdin.buffer.read() if "-" in files else None
+    results = _run(files, min_severity, tuple(rules_dirs), jobs, progress, stdin_data)
+    errors = [r for r in results if "error" in r]
+    if fmt == "json":
+        from expertise.outputs.json_output import CONTRACT_VERSION
+        import json
+
+        docs = [r["json"] if "json" in r else {"path": r["path"], "title": None, "units": 0, "findings": [],
+                                                  "error": r["error"]} for r in results]
+        click.echo(json.dumps({"version": CONTRACT_VERSION, "documents": docs}, ensure_ascii=False, indent=2))
+    else:
+        for r in results:
+            for line in r.get("lines", ()):
+                click.echo(line)
+    for r in errors:
+        click.echo(r["error"], err=True)
+    if errors:
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FINDINGS if any(r.get("findings") for r in results) else EXIT_OK)
+
+
+def _run(files, min_severity, rules_dirs, jobs, progress, stdin_data) -> list[dict]:
+    if progress is None:
+        progress = len(files) > 1 and sys.stderr.isatty()
+    _init_worker(min_severity, rules_dirs)  # validates the catalogue before any work
+    if jobs == 1 or len(files) == 1:
+        results = []
+        with _progress(progress, len(files)) as advance:
+            for path in files:
+                results.append(_check_one(path, stdin_data))
+                advance()
+        return results
+    with ProcessPoolExecutor(max_workers=min(jobs, len(files)), initializer=_init_worker,
+                             initargs=(min_severity, rules_dirs)) as pool:
+        futures = [pool.submit(_check_one, path, stdin_data) for path in files]
+        results = []
+        with _progress(progress, len(files)) as advance:
+            for fut in futures:
+                results.append(fut.result())
+                advance()
+        return results
+
+
+class _progress:
+    """A rich progress bar on stderr, or nothing."""
+
+    def __init__(self, enabled: bool, total: int):
+        self.enabled, self.total = enabled, total
+        self._bar = None
+
+    def __enter__(self):
+        if not self.enabled:
+            return lambda: None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+        from rich.console import Console
+
+        self._bar = Progress(TextColumn("Проверка"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                             console=Console(stderr=True), transient=True)
+        self._bar.start()
+        task = self._bar.add_task("check", total=self.total)
+        return lambda: self._bar.advance(task)
+
+    def __exit__(self, *exc):
+        if self._bar is not None:
+            self._bar.stop()
+        return False
+
+
+# --- entry point -----------------------------------------------------------------------------
+
+
+def _usage_message(exc: click.exceptions.UsageError) -> str:
+    if isinstance(exc, click.exceptions.NoSuchOption):
+        return f"неизвестный параметр {exc.option_name}"
+    if isinstance(exc, click.exceptions.MissingParameter):
+        name = exc.param.human_readable_name if exc.param else "аргумент"
+        return f"не указан обязательный аргумент {name}"
+    if isinstance(exc, click.exceptions.BadParameter):
+        name = exc.param.human_readable_name if exc.param else "параметр"
+        return f"неверное значение {name}: {exc.message}"
+    if exc.message.startswith("No such command"):
+        return f"неизвестная команда: {exc.message.split(' ', 3)[-1]}"
+    return exc.format_message()
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("PYTHONWARNINGS", "ignore")
+    try:
+        rv = cli.main(args=argv, prog_name="expertise", standalone_mode=False)
+    except Failure as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_ERROR)
+    except (InputError, CatalogueError) as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_ERROR)
+    except click.exceptions.UsageError as exc:
+        click.echo(f"expertise: {_usage_message(exc)}. Справка: expertise --help", err=True)
+        sys.exit(EXIT_ERROR)
+    except click.exceptions.Abort:
+        click.echo("Прервано.", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        click.echo("Прервано.", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(EXIT_OK)
+    except Exception as exc:  # noqa: BLE001 - never show a traceback to a lawyer
+        click.echo(f"Внутренняя ошибка expertise ({exc.__class__.__name__}): {exc}. Сообщите разработчикам.",
+                   err=True)
+        sys.exit(EXIT_ERROR)
+    sys.exit(rv if isinstance(rv, int) else EXIT_OK)
+
+
+if __name__ == "__main__":
+    main()
