@@ -24,11 +24,11 @@ def decode_text(data: bytes, name: str) -> str:
             return _strict(data, encoding, name)
     if b"\x00" in data[:4096]:
         # UTF-16 without a BOM: every other byte of Cyrillic or ASCII text is a NUL of the same parity
+        # UTF-16 without a BOM: the high byte of every character is 0x00 (ASCII) or 0x04 (Cyrillic)
         sample = data[:4096]
-        if sample[1::2].count(0) > len(sample) // 4 and sample[::2].count(0) < len(sample) // 50:
-            return _strict(data, "utf-16-le", name)
-        if sample[::2].count(0) > len(sample) // 4 and sample[1::2].count(0) < len(sample) // 50:
-            return _strict(data, "utf-16-be", name)
+        for high, low, encoding in ((sample[1::2], sample[::2], "utf-16-le"), (sample[::2], sample[1::2], "utf-16-be")):
+            if sum(b in (0, 4) for b in high) > 0.9 * len(high) and low.count(0) < 0.05 * len(low):
+                return _strict(data, encoding, name)
         raise InputError(f"Файл «{name}» не является текстовым документом (содержит двоичные данные).")
     try:
         text = data.decode("utf-8")

@@ -1,0 +1,37 @@
+"""Plain-text drafts in the encodings Russian offices actually use."""
+
+import pytest
+
+from expertise.documents.txt_reader import decode_text, read_txt
+from expertise.errors import InputError
+
+TEXT = "2.10. Уполномоченный орган вправе отказать в выдаче разрешения.\nЁлка — «кавычки» №5\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1251", "utf-16", "utf-16-le", "utf-16-be"])
+def test_encodings_are_detected(encoding):
+    data = TEXT.encode(encoding)
+    assert decode_text(data, "x.txt").lstrip("\ufeff") == TEXT
+
+
+def test_koi8_r_is_detected():
+    text = "Уполномоченный орган рассматривает заявление в течение десяти рабочих дней со дня его регистрации.\n"
+    assert decode_text(text.encode("koi8-r"), "x.txt") == text
+
+
+def test_cp1251_short_text_is_not_mistaken_for_another_codepage():
+    data = "Администрация вправе отказать заявителю.".encode("cp1251")
+    assert decode_text(data, "x.txt") == "Администрация вправе отказать заявителю."
+
+
+def test_binary_junk_is_refused_in_russian():
+    data = bytes(range(256)) * 20
+    with pytest.raises(InputError, match="не является текстовым документом"):
+        decode_text(data, "junk.txt")
+
+
+def test_lines_keep_their_offsets():
+    raw = read_txt("x.txt", "первая\n\n  вторая строка\r\nтретья".encode("utf-8"))
+    paragraphs = raw.blocks
+    assert [p.text for p in paragraphs] == ["первая", "  вторая строка", "третья"]
+    assert [(p.location.index, p.location.offset) for p in paragraphs] == [(0, 0), (2, 8), (3, 25)]
