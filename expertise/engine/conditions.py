@@ -65,11 +65,16 @@ def _no_term(ctx: MatchContext, arg: Any) -> bool:
     return not ctx.doc.scope_has_term(ctx.unit)
 
 
+_LIGHT_VERBS = frozenset({"принять", "принимать", "провести", "проводить", "осуществить", "осуществлять"})
+
+
 def _decides_about_persons(ctx: MatchContext, tok: Token) -> bool:
     """The captured verb is an authority's decision, itself or through its object
     («принять решение об отказе», «провести проверку»)."""
     if is_authority_action(tok.lemmas):
         return True
+    if not tok.lemmas & _LIGHT_VERBS:
+        return False
     for nxt in ctx.tokens[tok.i + 1 : tok.i + 5]:
         if nxt.clause != tok.clause:
             break
@@ -100,18 +105,58 @@ def _affects_persons(ctx: MatchContext, arg: Any) -> bool:
 
 @condition("passive_agent")
 def _passive_agent(ctx: MatchContext, arg: Any) -> bool:
-    """The instrumental agent right after the passive participle, if any, must be of these classes."""
+    """The agent of the passive — an instrumental noun right after the participle, or anywhere in
+    the clause («федеральным законом может быть установлено», «коллективным договором …») — if
+    named, must be of these classes."""
     last = ctx.match.last
     clause = ctx.tokens[last].clause
+    wanted = _as_list(arg)
     for tok in ctx.tokens[last + 1 : last + 4]:
         if tok.clause != clause:
             break
         if any(r.pos == "NOUN" and "ablt" in r.grammemes for r in tok.readings):
             lemma = next(r.lemma for r in tok.readings if r.pos == "NOUN" and "ablt" in r.grammemes)
-            group = NounGroup((tok,), tok, lemma)
-            return subject_class(group) in _as_list(arg)
+            return subject_class(NounGroup((tok,), tok, lemma)) in wanted
+    in_clause = [t for t in ctx.tokens if t.clause == clause]
+    for tok in in_clause:
+        for r in tok.readings:
+            if r.pos == "NOUN" and "ablt" in r.grammemes and r.score > 0.3 and r.lemma in _NORM_SOURCES:
+                return "legislator" in wanted
     # «на общем собрании», «по соглашению сторон»: a decision of the parties, not of an authority
-    window = ctx.tokens[max(0, ctx.match.first - 6) : last + 6]
-    if any(t.lemmas & {"собрание", "соглашение", "съезд"} for t in window if t.clause == clause):
+    if any(t.lemmas & {"собрание", "соглашение", "съезд"} for t in in_clause):
         return False
     return True
+
+
+_NORM_SOURCES = frozenset({"закон", "кодекс", "договор", "соглашение", "указ", "постановление"})
+
+
+@condition("captured_class")
+def _captured_class(ctx: MatchContext, arg: Any) -> bool:
+    """``captured_class: {who: [authority]}`` — the noun group starting at the captured token
+    («по решению [руководителя] учреждения») is of one of these classes."""
+    (name, classes), = dict(arg).items()
+    tok = ctx.match.captures.get(name)
+    if tok is None:
+        return False
+    run = [tok]
+    for nxt in ctx.tokens[tok.i + 1 : tok.i + 4]:
+        if nxt.clause != tok.clause or not any(r.pos in ("NOUN", "ADJF", "PRTF") for r in nxt.readings):
+            break
+        run.append(nxt)
+    lemma = next((r.lemma for r in tok.readings if r.pos == "NOUN"), tok.lower)
+    return subject_class(NounGroup(tuple(run), tok, lemma)) in _as_list(classes)
+
+
+_CRITERIA = (
+    "в случае", "в случаях", "при условии", "при наличии", "на основании", "критери", "показател",
+    "в соответствии с", "в размере", "не более", "не менее", "не выше", "не ниже", "процент", "исходя из",
+    "по основаниям", "следующих", "предусмотренн", "установленн",
+)
+
+
+@condition("no_criteria")
+def _no_criteria(ctx: MatchContext, arg: Any) -> bool:
+    """Neither the unit nor the units it refers to state conditions, criteria or limits."""
+    text = ctx.doc.scope_text(ctx.unit).lower()
+    return not any(word in text for word in _CRITERIA)
