@@ -18,6 +18,7 @@ Matching never crosses a clause boundary («.», «;», «:», a line break).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,7 +90,7 @@ class Match:
         return marked[0].start, marked[-1].end
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Pattern:
     specs: tuple[TokenSpec, ...]
 
@@ -137,6 +138,11 @@ class Pattern:
     @property
     def anchor(self) -> TokenSpec:
         return self.specs[0]
+
+    @functools.cached_property
+    def required(self) -> tuple[frozenset[str], ...]:
+        """For each obligatory spec after the first, the words one of which a unit must contain."""
+        return tuple(s.literal_keys for s in self.specs[1:] if not s.optional and s.literal_keys is not None)
 
 
 def compile_spec(raw: Any, where: str) -> TokenSpec:

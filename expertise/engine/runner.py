@@ -67,16 +67,26 @@ class Engine:
         if not tokens:
             return []
         candidates: dict[tuple[int, int], set[int]] = defaultdict(set)  # (rule, pattern) → token starts
+        by_key = self.by_key
+        unit_keys: set[str] = set()
         for tok in tokens:
-            for key in tok.lemmas | {tok.lower}:
-                for ref in self.by_key.get(key, ()):
+            unit_keys.update(tok.lemmas)
+            unit_keys.add(tok.lower)
+            for key in tok.lemmas:
+                for ref in by_key.get(key, ()):
+                    candidates[ref].add(tok.i)
+            if tok.lower not in tok.lemmas:
+                for ref in by_key.get(tok.lower, ()):
                     candidates[ref].add(tok.i)
         for ref in self.unindexed:
             candidates[ref] = set(range(len(tokens)))
         out = []
         for n, k in sorted(candidates):
             rule = self.rules[n]
-            for match in rule.patterns[k].find_all(tokens, sorted(candidates[(n, k)])):
+            pattern = rule.patterns[k]
+            if not all(req & unit_keys for req in pattern.required):
+                continue  # a word the pattern cannot do without is absent from the unit
+            for match in pattern.find_all(tokens, sorted(candidates[(n, k)])):
                 if self._accepted(rule, ctx, unit, tokens, match):
                     start, end = match.span
                     details = {name: tok.text for name, tok in match.captures.items()}
