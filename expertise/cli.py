@@ -164,6 +164,92 @@ class _progress:
         return False
 
 
+# --- catalogue: rules, explain ---------------------------------------------------------------
+
+
+def _catalogue(rules_dirs=()):
+    from expertise.engine.catalogue import load_catalogue
+
+    return load_catalogue(tuple(rules_dirs))
+
+
+@cli.command()
+@click.option("--factor", help="Только правила этого фактора (например, 3b).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text")
+@click.option("--rules-dir", "rules_dirs", multiple=True, type=click.Path(file_okay=False))
+@click.option("--check", "run_examples", is_flag=True, help="Прогнать примеры каждого правила.")
+def rules(factor, fmt, rules_dirs, run_examples) -> None:
+    """Перечень правил каталога (или проверка их примеров с --check)."""
+    import json
+
+    catalogue = _catalogue(rules_dirs)
+    if factor and factor not in catalogue.factors:
+        _fail(f"Неизвестный фактор «{factor}»: допустимы {', '.join(catalogue.factors)}.")
+    selected = catalogue.select(enabled_only=False, factor=factor)
+    if run_examples:
+        from expertise.engine.examples import run_all
+
+        failed = [r for r in run_all(catalogue, selected) if not r.ok]
+        for result in failed:
+            click.echo(f"Пример не прошёл: {result.describe()}")
+        total = sum(len(r.examples) for r in selected)
+        click.echo(f"Примеров: {total}; не прошли: {len(failed)}.")
+        sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
+    if fmt == "json":
+        click.echo(json.dumps([{"id": r.id, "factor": r.factor.id, "severity": r.severity, "title": r.title,
+                                "enabled": r.enabled, "source": r.source} for r in selected],
+                              ensure_ascii=False, indent=2))
+        return
+    for r in selected:
+        state = "" if r.enabled else " (выключено)"
+        if fmt == "md":
+            click.echo(f"| `{r.id}` | {r.factor.id} | {r.severity} | {r.title}{state} |")
+        else:
+            click.echo(f"{r.id:38} {r.factor.id:4} {r.severity:8} {r.title}{state}")
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--rules-dir", "rules_dirs", multiple=True, type=click.Path(file_okay=False))
+def explain(name, rules_dirs) -> None:
+    """Объяснить правило или фактор: основание, что ищет, когда это не фактор, примеры, исправление."""
+    from expertise.outputs.reference import explain_factor, explain_rule
+
+    catalogue = _catalogue(rules_dirs)
+    if name in catalogue.by_id:
+        click.echo(explain_rule(catalogue.by_id[name]))
+    elif name in catalogue.factors:
+        click.echo(explain_factor(catalogue, catalogue.factors[name]))
+    else:
+        _fail(f"Нет правила или фактора «{name}». Список правил: expertise rules")
+
+
+# --- outline -------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("path")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def outline(path, fmt) -> None:
+    """Показать структуру проекта так, как её прочитал инструмент."""
+    import json
+
+    from expertise.documents.reader import read_document, read_stdin_text
+
+    doc = read_stdin_text(sys.stdin.buffer.read()) if path == "-" else read_document(path)
+    rows = []
+    for unit in doc.units:
+        depth = len(unit.ancestors)
+        rows.append({"kind": unit.kind, "label": unit.label, "number": unit.number, "depth": depth,
+                     "text": unit.text})
+    if fmt == "json":
+        click.echo(json.dumps({"path": doc.path, "title": doc.title, "units": rows}, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        words = " ".join(row["text"].split()[:8])
+        click.echo(f"{'  ' * row['depth']}{row['label']}: {words}")
+
+
 # --- entry point -----------------------------------------------------------------------------
 
 
