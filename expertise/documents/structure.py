@@ -213,6 +213,11 @@ class _Builder:
         if rank is not None:
             while len(self.stack) > 1 and (self.stack[-1].rank is None or self.stack[-1].rank >= rank):
                 self.stack.pop()
+            if marker.style == "dec":
+                # «3.2.1.» is not inside «2.4.»: a deeper decimal nests only under its own prefix
+                while (len(self.stack) > 1 and self.stack[-1].style == "dec"
+                       and not marker.number.startswith((self.stack[-1].unit.number or "") + ".")):
+                    self.stack.pop()
         else:
             # a relative list continues its own style inside the current ranked unit
             for depth in range(len(self.stack) - 1, 0, -1):

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+
 import regex
 
 from expertise.documents.model import Document, Kind, Unit
+from expertise.documents.requisites import Requisites, extract_requisites
 from expertise.language.morphology import Token, tokenize
 from expertise.language.terms import Term, find_terms
 
@@ -18,11 +22,28 @@ _REFERENCE = regex.compile(
 
 
 class DocContext:
-    def __init__(self, doc: Document):
+    def __init__(self, doc: Document, today: dt.date | None = None):
         self.doc = doc
+        self.today = today
         self._tokens: dict[int, list[Token]] = {}
         self._terms: dict[int, list[Term]] = {}
         self._by_number: dict[tuple[int, str, str], Unit] | None = None
+        self._memo: dict[str, object] = {}
+
+    def memo(self, key: str, compute):
+        """A document-level analysis computed once and shared by the checks that need it."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    @functools.cached_property
+    def requisites(self) -> Requisites:
+        return extract_requisites(self.doc)
+
+    @property
+    def act_date(self) -> dt.date:
+        """The date the draft speaks at: its own date, or today for an undated draft."""
+        return self.requisites.date or self.today or dt.date.today()
 
     def tokens(self, unit: Unit) -> list[Token]:
         key = id(unit)

@@ -31,7 +31,7 @@ _UNIT = (
 )
 _TERM = regex.compile(
     r"(?:в\s+течени[еи]|не\s+позднее|не\s+позже|не\s+более|не\s+превышающ[а-яё]+|в\s+срок(?:,)?(?:\s+не\s+превышающий)?|"
-    r"через|по\s+истечении|за|в\s+пределах|составляет|до|на)\s+(?:чем\s+(?:через|за)\s+)?"
+    r"через|по\s+истечении|за|в\s+пределах|составляет|до|на|[-—–])\s+(?:чем\s+(?:через|за)\s+)?"
     r"(?:" + _NUM + r")\s+" + _UNIT,
     regex.IGNORECASE | regex.V1,
 )
@@ -57,6 +57,11 @@ class Term:
     value: int | None = None
     unit: str | None = None  # day, week, month, year, hour
     working: bool | None = None  # рабочие (True) / календарные (False) / not said (None)
+    core_start: int = -1  # where the number starts («в течение [10 рабочих дней]»)
+
+    def __post_init__(self):
+        if self.core_start < 0:
+            object.__setattr__(self, "core_start", self.start)
 
     @property
     def days(self) -> float | None:
@@ -98,7 +103,8 @@ def find_terms(text: str) -> list[Term]:
                 continue
             kind = m["kind"]
             working = None if kind is None else kind.lower().startswith("рабоч")
-            found.append(Term(m.group(), m.start(), m.end(), value, _unit_name(m["unit"]), working))
+            core = min(m.start(g) for g in ("digits", "w2", "w3") if m.start(g) >= 0)
+            found.append(Term(m.group(), m.start(), m.end(), value, _unit_name(m["unit"]), working, core))
     for m in _COMPOUND_TERM.finditer(text):
         cv = compound_value(m["word"])
         if cv:

@@ -1,0 +1,178 @@
+"""Deadlines across the act (3и, 3а/3ж): the same action with different terms in different units,
+and a total term shorter than the sum of its stages."""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from dataclasses import dataclass
+
+import regex
+
+from expertise.documents.model import Kind, Unit
+from expertise.engine.checks import Hit, register_check
+from expertise.engine.knowledge import knowledge
+from expertise.language.terms import Term
+
+
+@functools.cache
+def _actions() -> list[tuple[str, str]]:
+    pairs = [(stem, key) for key, stems in knowledge("procedures")["actions"].items() for stem in stems]
+    return sorted(pairs, key=lambda p: -len(p[0]))
+
+
+@functools.cache
+def _objects() -> frozenset[str]:
+    return frozenset(knowledge("procedures")["objects"])
+
+
+def _action_key(lemmas: frozenset[str]) -> str | None:
+    for lemma in lemmas:
+        for stem, key in _actions():
+            if lemma.startswith(stem):
+                return key
+    return None
+
+
+@dataclass
+class TimedAction:
+    unit: Unit
+    term: Term
+    action: str
+    obj: str | None
+
+    @property
+    def key(self) -> tuple[str, str | None]:
+        return self.action, self.obj
+
+
+def timed_actions(ctx) -> list[TimedAction]:
+    """Every deadline with the action it governs: the nearest action word of the same clause."""
+    return ctx.memo("timed_actions", lambda: _timed_actions(ctx))
+
+
+def _timed_actions(ctx) -> list[TimedAction]:
+    out = []
+    for unit in ctx.doc.units:
+        if not unit.is_normative:
+            continue
+        terms = [t for t in ctx.terms(unit) if t.days is not None and t.unit != "day-of-month"]
+        if not terms:
+            continue
+        tokens = ctx.tokens(unit)
+        for term in terms:
+            at = next((t for t in tokens if t.start >= term.start), None)
+            if at is None:
+                continue
+            same = [t for t in tokens if t.clause == at.clause and not (term.start <= t.start < term.end)]
+            best = None
+            for parts in (("VERB", "INFN", "PRTS", "GRND"), ("NOUN", "PRTF")):  # a verb governs first
+                for tok in sorted(same, key=lambda t: abs(t.start - term.start)):
+                    key = _action_key(tok.lemmas)
+                    if key is not None and any(r.pos in parts and r.score > 0.2 for r in tok.readings):
+                        best = (tok, key)
+                        break
+                if best:
+                    break
+            if best is None:
+                continue
+            tok, key = best
+            obj = None
+            near = sorted((t for t in tokens if t.clause == tok.clause and 0 < abs(t.i - tok.i) <= 4),
+                          key=lambda t: (abs(t.i - tok.i), t.i < tok.i))
+            for nxt in near:
+                hit = nxt.lemmas & _objects()
+                if hit:
+                    obj = sorted(hit)[0]
+                    break
+            out.append(TimedAction(unit, term, key, obj))
+    return out
+
+
+def _same_kind(a: Term, b: Term) -> bool:
+    return a.working is None or b.working is None or a.working == b.working
+
+
+@register_check("deadline-conflict")
+def deadline_conflict(ctx, rule):
+    groups: dict[tuple, list[TimedAction]] = defaultdict(list)
+    for ta in timed_actions(ctx):
+        if ta.obj is not None:
+            groups[ta.key].append(ta)
+    reported = set()
+    for (action, obj), items in groups.items():
+        for i, a in enumerate(items):
+            for b in items[i + 1 :]:
+                if a.unit is b.unit or a.term.unit != b.term.unit or a.term.value == b.term.value:
+                    continue
+                if not _same_kind(a.term, b.term) or _is_nested(a.unit, b.unit):
+                    continue
+                if (id(a.unit), id(b.unit)) in reported:
+                    continue
+                reported.add((id(a.unit), id(b.unit)))
+                yield Hit(a.unit, a.term.start, a.term.end, related=[b.unit], details={
+                    "action": action, "object": obj, "term_a": a.term.text, "term_b": b.term.text,
+                    "unit_b": b.unit.label,
+                })
+
+
+def _is_nested(a: Unit, b: Unit) -> bool:
+    return a in b.ancestors or b in a.ancestors
+
+
+_TOTAL = regex.compile(
+    r"(?:общий\s+)?срок\s+(?:предоставления|исполнения|оказания|осуществления|рассмотрения)\s+"
+    r"(?:государственной\s+|муниципальной\s+)?(?:услуги|функции|субсидии|заявлени[яй])",
+    regex.IGNORECASE,
+)
+
+
+@register_check("total-term-vs-stages")
+def total_term_vs_stages(ctx, rule):
+    """A stated total term shorter than the sum of the stage terms of the procedures section."""
+    actions = timed_actions(ctx)
+    total = None
+    for unit in ctx.doc.units:
+        if not unit.is_normative:
+            continue
+        m = _TOTAL.search(unit.text)
+        if not m:
+            continue
+        terms = [t for t in ctx.terms(unit) if t.start >= m.start() and t.days is not None and t.unit == "day"]
+        if terms:
+            total = (unit, terms[0])
+            break
+    if total is None:
+        return
+    total_unit, total_term = total
+    section = _procedures_section(ctx.doc)
+    if section is None:
+        return
+    stages: dict[str, TimedAction] = {}
+    for ta in actions:
+        if ta.unit is total_unit or section not in ta.unit.ancestors or ta.term.unit != "day":
+            continue
+        if not _same_kind(ta.term, total_term):
+            continue
+        stages.setdefault(ta.action, ta)  # one term per action: the first stated
+    if len(stages) < 2:
+        return
+    total_days = sum(ta.term.value for ta in stages.values())
+    if total_days > total_term.value:
+        ordered = sorted(stages.values(), key=lambda ta: ta.unit.index)
+        yield Hit(total_unit, total_term.core_start, total_term.end, related=[ta.unit for ta in ordered], details={
+            "total": total_term.text, "sum": total_days,
+            "stages": "; ".join(f"{ta.action} — {ta.term.text} ({ta.unit.label})" for ta in ordered),
+        })
+
+
+def _procedures_section(doc) -> Unit | None:
+    """The раздел/глава of administrative procedures («Состав, последовательность и сроки …»)."""
+    for unit in doc.root.walk():
+        if unit.kind in (Kind.SECTION, Kind.CHAPTER, Kind.POINT) and unit.text:
+            heading = unit.full_text()[:300] if unit.kind == Kind.POINT else " ".join(
+                [unit.text] + [c.text for c in unit.children if c.kind == Kind.TITLE])
+            if regex.search(r"административных\s+процедур|последовательность\s+и\s+сроки", heading, regex.IGNORECASE):
+                if unit.kind != Kind.POINT or len(unit.text) < 250:
+                    return unit
+    return None

@@ -1,0 +1,113 @@
+"""3и/4а: the list of documents against the refusal grounds and the interagency requests.
+
+- a refusal ground «непредставление …» of a document the applicant is not asked for;
+- a document both demanded from the applicant and obtained by the body through an interagency
+  request (the applicant may not be required to present it, ст. 7 Федерального закона № 210-ФЗ).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from expertise.documents.model import Kind, Unit
+from expertise.engine.checks import Hit, register_check
+
+_GENERIC = frozenset({
+    "копия", "оригинал", "документ", "форма", "заявитель", "сведение", "информация", "лицо", "наличие",
+    "орган", "случай", "подлинник", "экземпляр", "соответствие", "пункт", "порядок", "настоящий",
+    "представление", "непредставление", "предоставление", "получатель", "участник", "организация",
+    "заверенный", "установленный", "день", "дата", "срок", "год", "месяц", "заявление", "заявка", "субсидия",
+    "требование", "услуга", "основание", "отказ", "выдача", "запрос", "рамка", "взаимодействие",
+})
+_LIST_INTRO = regex.compile(
+    r"(?:представля\w+|предоставля\w+|прилага\w+|подаются|представить|предоставить|приложить|направляет|"
+    r"представл\w+\s+следующ|следующие\s+документы|перечень\s+документов)[^:]*:\s*$",
+    regex.IGNORECASE,
+)
+_REFUSAL_INTRO = regex.compile(r"(?:основани\w+\s+для\s+отказа|отказ\w*\s+в\s+(?:предоставлении|выдаче|приеме|приёме|"
+                               r"регистрации|согласовании)|отказывает\w*)[^:]*:\s*$", regex.IGNORECASE)
+_INTERAGENCY = regex.compile(r"межведомственн\w+\s+(?:запрос|взаимодейств|информационн)", regex.IGNORECASE)
+_OWN_INITIATIVE = regex.compile(r"по\s+собственной\s+инициативе|вправе\s+представить", regex.IGNORECASE)
+_NOT_PRESENTED = regex.compile(r"(?:не\s*представлени\w+|не\s+представлен\w*|отсутстви\w+)\s+(?P<what>[^;.]+)",
+                               regex.IGNORECASE)
+
+
+@dataclass
+class Item:
+    unit: Unit
+    keys: frozenset[str]
+    start: int
+    end: int
+
+
+def _keys(ctx, unit: Unit, start: int = 0, end: int | None = None) -> frozenset[str]:
+    keys = set()
+    for tok in ctx.tokens(unit):
+        if tok.start < start or (end is not None and tok.start >= end):
+            continue
+        for r in tok.readings:
+            if r.pos == "NOUN" and r.score > 0.2 and r.lemma not in _GENERIC and len(r.lemma) > 3:
+                keys.add(r.lemma)
+                break
+        if len(keys) >= 3:
+            break
+    return frozenset(keys)
+
+
+def _items(ctx, intro: Unit) -> list[Unit]:
+    return [c for c in intro.children if c.kind in (Kind.SUBPOINT, Kind.POINT, Kind.PARAGRAPH) and c.text.strip()]
+
+
+def _lists(ctx):
+    def compute():
+        applicant, refusal, interagency = [], [], []
+        for unit in ctx.doc.units:
+            if not unit.is_normative:
+                continue
+            text = unit.text.strip()
+            if _INTERAGENCY.search(text):
+                items = _items(ctx, unit) if text.endswith(":") else [unit]
+                for item in items:
+                    interagency.append(Item(item, _keys(ctx, item), 0, len(item.text)))
+                continue
+            if _REFUSAL_INTRO.search(text):
+                for item in _items(ctx, unit):
+                    m = _NOT_PRESENTED.search(item.text)
+                    if m:
+                        refusal.append(Item(item, _keys(ctx, item, m.start("what"), m.end("what")),
+                                            m.start(), m.end()))
+            elif _LIST_INTRO.search(text) and "документ" in text.lower() and not _OWN_INITIATIVE.search(text):
+                for item in _items(ctx, unit):
+                    applicant.append(Item(item, _keys(ctx, item), 0, len(item.text)))
+        return applicant, refusal, interagency
+
+    return ctx.memo("document_lists", compute)
+
+
+@register_check("refusal-for-unlisted-document")
+def refusal_for_unlisted_document(ctx, rule):
+    applicant, refusal, _ = _lists(ctx)
+    if not applicant:
+        return
+    demanded = frozenset().union(*(i.keys for i in applicant))
+    for ground in refusal:
+        if ground.keys and not ground.keys & demanded:
+            yield Hit(ground.unit, ground.start, ground.end, related=[applicant[0].unit.parent or applicant[0].unit],
+                      details={"document": ground.unit.text[ground.start:ground.end]})
+
+
+@register_check("demanded-and-requested")
+def demanded_and_requested(ctx, rule):
+    applicant, _, interagency = _lists(ctx)
+    for item in applicant:
+        for other in interagency:
+            shared = item.keys & other.keys
+            if len(shared) >= 1 and len(item.keys) >= 1:
+                start = item.unit.marker_end + len(item.unit.text[item.unit.marker_end:]) - len(
+                    item.unit.text[item.unit.marker_end:].lstrip())
+                yield Hit(item.unit, start, len(item.unit.text.rstrip(" ;.")), related=[other.unit],
+                          details={"document": item.unit.text[item.unit.marker_end:].strip(" ;."),
+                                   "unit_b": other.unit.label})
+                break

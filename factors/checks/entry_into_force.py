@@ -1,0 +1,45 @@
+"""3и: two or more different dates or conditions of entry into force of the same act."""
+
+from __future__ import annotations
+
+import regex
+
+from expertise.engine.checks import Hit, register_check
+
+_FORCE = regex.compile(
+    r"(?P<subject>настоящ(?:ее|ий|ая|ие)\s+(?:постановление|решение|приказ|распоряжение|закон|порядок|положение|"
+    r"регламент|правила))[^.;]{0,80}?\s+(?:вступа\w+|вводится|вводятся)\s+в\s+(?:силу|действие)\s+"
+    r"(?P<when>(?:[^.;]|\.(?=\d)){3,160})",
+    regex.IGNORECASE,
+)
+_EXCEPTION = regex.compile(r"за\s+исключением|кроме\s+(?:пункт|подпункт|стать|абзац)", regex.IGNORECASE)
+
+
+def _normalise(when: str) -> str:
+    w = when.lower()
+    w = regex.sub(r"\s+", " ", w).strip(" ,")
+    w = regex.sub(r"\b(?:его|ее|её|их)\s+", "", w)
+    w = regex.sub(r",?\s*(?:и\s+)?подлежит.*$", "", w)
+    w = regex.sub(r",?\s*(?:и\s+)?распространяет.*$", "", w)
+    w = w.replace("после дня", "после").replace("со дня", "с").replace("с даты", "с").replace("с момента", "с")
+    return w.strip(" ,")
+
+
+@register_check("entry-into-force")
+def entry_into_force(ctx, rule):
+    seen: list[tuple] = []
+    for unit in ctx.doc.units:
+        if not unit.is_normative or _EXCEPTION.search(unit.text):
+            continue
+        for m in _FORCE.finditer(unit.text):
+            subject = m["subject"].split()[-1].lower()
+            seen.append((unit, m, subject, _normalise(m["when"])))
+    # the act and the document it approves («Настоящий Порядок …») share one entry into force
+    for items in ([*seen],) if seen else ():
+        first = items[0]
+        others = [it for it in items[1:] if it[3] != first[3] and it[0] is not first[0]]
+        if others:
+            unit, m = first[0], first[1]
+            yield Hit(unit, m.start("when"), m.end("when"), related=[o[0] for o in others], details={
+                "when_a": m["when"].strip(), "when_b": others[0][1]["when"].strip(),
+            })

@@ -1,0 +1,37 @@
+"""3и/4а: references to abolished bodies, repealed acts and forms (factors/knowledge/outdated.yaml),
+compared with the draft's date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+
+import regex
+
+from expertise.engine.checks import Hit, register_check
+from expertise.engine.knowledge import knowledge
+
+
+@functools.cache
+def _entries():
+    out = []
+    for e in knowledge("outdated")["entries"]:
+        since = e["since"] if isinstance(e["since"], dt.date) else dt.date.fromisoformat(str(e["since"]))
+        out.append((regex.compile(e["pattern"]), since, e))
+    return out
+
+
+@register_check("outdated-reference")
+def outdated_reference(ctx, rule):
+    date = ctx.act_date
+    for unit in ctx.doc.units:
+        if not unit.is_normative:
+            continue
+        for pattern, since, entry in _entries():
+            if date < since:
+                continue
+            for m in pattern.finditer(unit.text):
+                yield Hit(unit, m.start(), m.end(), details={
+                    "what": entry["what"], "replacement": entry["replacement"], "basis": entry["basis"],
+                    "since": since.strftime("%d.%m.%Y"),
+                })
