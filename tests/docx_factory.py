@@ -19,6 +19,10 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NSDECL = f'xmlns:w="{W_NS}"'
 
 
+def _attr(value: str) -> str:
+    return escape(value, {'"': "&quot;"})
+
+
 @dataclass
 class Level:
     """One ``w:lvl`` of an abstract numbering definition."""
@@ -45,7 +49,7 @@ class Level:
             parts.append("<w:isLgl/>")
         if self.suff:
             parts.append(f'<w:suff w:val="{self.suff}"/>')
-        parts.append(f'<w:lvlText w:val="{escape(self.text, {chr(34): "&quot;"})}"/>')
+        parts.append(f'<w:lvlText w:val="{_attr(self.text)}"/>')
         parts.append('<w:lvlJc w:val="left"/>')
         indent = 360 * (self.ilvl + 1)
         parts.append(f'<w:pPr><w:ind w:left="{indent}" w:hanging="360"/></w:pPr>')
@@ -124,7 +128,7 @@ def complex_field(instruction: str, result: str) -> str:
 
 
 def simple_field(instruction: str, result: str) -> str:
-    return f'<w:fldSimple w:instr=" {escape(instruction)} ">{run(result)}</w:fldSimple>'
+    return f'<w:fldSimple w:instr=" {_attr(instruction)} ">{run(result)}</w:fldSimple>'
 
 
 def paragraph_xml(content: str, num: int | None = None, ilvl: int | None = 0,

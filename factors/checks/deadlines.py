@@ -40,10 +40,26 @@ class TimedAction:
     term: Term
     action: str
     obj: str | None
+    since: str | None = None  # the event the term runs from: «со дня [поступления] заявления»
 
     @property
-    def key(self) -> tuple[str, str | None]:
-        return self.action, self.obj
+    def key(self) -> tuple[str, str | None, str | None]:
+        return self.action, self.obj, self.since
+
+
+_SINCE = regex.compile(r"^\s*(?:со\s+дня|с\s+даты|с\s+момента|после\s+дня|после|до\s+дня|до\s+даты)\s+"
+                       r"(?:(?:его|ее|её|их)\s+)?(?P<event>[а-яё]+)(?:\s+(?P<what>[а-яё]+))?", regex.IGNORECASE)
+
+
+def _since(ctx, unit: Unit, term: Term) -> str | None:
+    m = _SINCE.match(unit.text[term.end:])
+    if not m:
+        return None
+    from expertise.language.morphology import readings
+
+    words = [w for w in (m["event"], m["what"]) if w]
+    lemmas = [next((r.lemma for r in readings(w.lower()) if r.pos == "NOUN"), w.lower()) for w in words]
+    return " ".join(lemmas)
 
 
 def timed_actions(ctx) -> list[TimedAction]:
@@ -85,7 +101,7 @@ def _timed_actions(ctx) -> list[TimedAction]:
                 if hit:
                     obj = sorted(hit)[0]
                     break
-            out.append(TimedAction(unit, term, key, obj))
+            out.append(TimedAction(unit, term, key, obj, _since(ctx, unit, term)))
     return out
 
 
@@ -97,16 +113,18 @@ def _same_kind(a: Term, b: Term) -> bool:
 def deadline_conflict(ctx, rule):
     groups: dict[tuple, list[TimedAction]] = defaultdict(list)
     for ta in timed_actions(ctx):
-        if ta.obj is not None:
+        if ta.obj is not None and ta.since is not None:  # same action, same object, same starting event
             groups[ta.key].append(ta)
     reported = set()
-    for (action, obj), items in groups.items():
+    for (action, obj, _since_event), items in groups.items():
         for i, a in enumerate(items):
             for b in items[i + 1 :]:
                 if a.unit is b.unit or a.term.unit != b.term.unit or a.term.value == b.term.value:
                     continue
                 if not _same_kind(a.term, b.term) or _is_nested(a.unit, b.unit):
                     continue
+                if a.unit.enclosing(Kind.ARTICLE) is not b.unit.enclosing(Kind.ARTICLE):
+                    continue  # statutes regulate a separate procedure in each статья
                 if (id(a.unit), id(b.unit)) in reported:
                     continue
                 reported.add((id(a.unit), id(b.unit)))
