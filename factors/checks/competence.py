@@ -1,0 +1,56 @@
+"""3д/3е hints from factors/knowledge/competence.yaml: matters the drafting body cannot settle."""
+
+from __future__ import annotations
+
+import functools
+
+import regex
+
+from expertise.engine.checks import Hit, register_check
+from expertise.engine.knowledge import knowledge
+
+_MUNICIPAL = regex.compile(r"муниципальн|городск|сельск|поселени|район|округ|администрац|совет\s+депутатов|дума\s+города",
+                           regex.IGNORECASE)
+
+
+@functools.cache
+def _entries():
+    return [(regex.compile(e["pattern"], regex.IGNORECASE), e) for e in knowledge("competence")["entries"]]
+
+
+def _body_kinds(ctx) -> set[str]:
+    req = ctx.requisites
+    kinds = {"any"}
+    heading = " ".join(u.text for u in ctx.doc.root.children[:6])
+    if req.kind == "закон":
+        return kinds
+    if _MUNICIPAL.search(req.body or heading):
+        kinds.add("municipal")
+    if not req.is_representative_body and req.kind in ("постановление", "приказ", "распоряжение"):
+        kinds.add("executive")
+    return kinds
+
+
+def _competence(ctx, rule, factor: str):
+    kinds = _body_kinds(ctx)
+    for pattern, entry in _entries():
+        if entry["factor"] != factor or not kinds & set(entry["bodies"]):
+            continue
+        for unit in ctx.doc.units:
+            if not unit.is_normative:
+                continue
+            m = pattern.search(unit.text)
+            if m:
+                yield Hit(unit, m.start(), m.end(), details={"reason": " ".join(entry["reason"].split()),
+                                                              "topic": entry["id"]})
+                break  # one hint per topic is enough to send the lawyer to check
+
+
+@register_check("competence-3d")
+def competence_3d(ctx, rule):
+    yield from _competence(ctx, rule, "3d")
+
+
+@register_check("competence-3e")
+def competence_3e(ctx, rule):
+    yield from _competence(ctx, rule, "3e")
