@@ -250,6 +250,40 @@ def outline(path, fmt) -> None:
         click.echo(f"{'  ' * row['depth']}{row['label']}: {words}")
 
 
+# --- eval --------------------------------------------------------------------------------------
+
+
+@cli.command(name="eval")
+@click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False), default="corpus",
+              help="Каталог корпуса (drafts/, gold/, real/).")
+@click.option("--acts", "acts_dir", type=click.Path(file_okay=False), default=None,
+              help="Каталог с текстами кодексов для оценки плотности (по умолчанию ../shared/acts, если есть).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--errors", "show_errors", is_flag=True, help="Показать пропуски и ложные срабатывания.")
+def evaluate(corpus_dir, acts_dir, fmt, show_errors) -> None:
+    """Точность, полнота и F1 по факторам на корпусе с эталонной разметкой."""
+    import json
+
+    from expertise.evaluation import render_table, report
+
+    corpus = Path(corpus_dir)
+    if not (corpus / "gold").is_dir():
+        _fail(f"В каталоге «{corpus_dir}» нет эталонной разметки (gold/).")
+    acts = Path(acts_dir) if acts_dir else Path.cwd().parent / "shared" / "acts"
+    rep = report(corpus, acts if acts.is_dir() else None)
+    if fmt == "json":
+        click.echo(json.dumps(rep, ensure_ascii=False, indent=2))
+        return
+    click.echo(render_table(rep))
+    if show_errors:
+        click.echo("\nПропущено:")
+        for row in rep["errors"]["missed"]:
+            click.echo("  " + " | ".join(map(str, row)))
+        click.echo("Ложные срабатывания:")
+        for row in rep["errors"]["false"]:
+            click.echo("  " + " | ".join(map(str, row)))
+
+
 # --- entry point -----------------------------------------------------------------------------
 
 

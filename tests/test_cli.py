@@ -15,6 +15,8 @@ DRAFT = """АДМИНИСТРАЦИЯ МУНИЦИПАЛЬНОГО РАЙОНА
 1. Заявитель вправе отозвать заявление.
 2. Уполномоченный орган вправе отказать в выдаче разрешения.
 3. Заявителю может быть отказано в выдаче разрешения в случае непредставления документов.
+4. О принятом решении заявитель уведомляется в течение 3 рабочих дней со дня его принятия.
+5. Решение может быть обжаловано в судебном порядке.
 """
 
 CLEAN = """ПОСТАНОВЛЕНИЕ
@@ -66,7 +68,7 @@ def test_json_contract(expertise_cmd, drafts):
     first, second = data["documents"]
     assert first["path"] == str(flagged) and second["findings"] == []
     assert first["title"] == "Об утверждении Порядка выдачи разрешений"
-    assert first["units"] == 9
+    assert first["units"] == 11
     finding = first["findings"][0]
     for key, kind in [("factor", str), ("factor_name", str), ("rule", str), ("severity", str), ("unit", str),
                       ("unit_path", list), ("quote", str), ("start", int), ("end", int), ("explanation", str),

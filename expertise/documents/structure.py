@@ -46,6 +46,11 @@ _SIGNATURE = regex.compile(
     r"^(?:Глава|Мэр|Председател|Министр|Руководител|Исполняющ|Временно|И\.\s?о\.|Заместител|Губернатор|Начальник)"
     r"[^.;:]{0,120}(?:\p{Lu}\.\s?\p{Lu}\.\s?\p{Lu}\p{Ll}+|\p{Lu}\p{Ll}+\s\p{Lu}\.\s?\p{Lu}\.)\s*$"
 )
+_REQUISITE = regex.compile(
+    r"^(?:Проект|ПРОЕКТ|от\s|№\s|N\s|\d{1,2}\.\d{1,2}\.\d{4}|«?_+»?|г\.\s|город\s|с\.\s|пос\.|"
+    r"(?:вносится|внесен|принят|одобрен|утвержден)\w*\s)",
+    regex.IGNORECASE,
+)
 _TITLE_START = regex.compile(r"^(?:О|Об|ОБ|О)\s")
 
 _RANK = {"appendix": 0, "codepart": 0, "section": 1, "chapter": 2, "article": 3}
@@ -199,9 +204,9 @@ class _Builder:
             is_title = _TITLE_START.match(text) or (
                 last is not None and last.kind == Kind.TITLE and text[:1].islower()
             )
-            kind = Kind.TITLE if is_title else Kind.REQUISITES
-            self.root.add(Unit(kind, text=p.text, location=p.location))
-            return
+            if is_title or _REQUISITE.match(text) or text.isupper():
+                self.root.add(Unit(Kind.TITLE if is_title else Kind.REQUISITES, text=p.text, location=p.location))
+                return
         if preamble is None:
             self.root.add(Unit(Kind.PREAMBLE, text=p.text, location=p.location))
         else:

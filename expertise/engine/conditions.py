@@ -65,7 +65,8 @@ def _no_term(ctx: MatchContext, arg: Any) -> bool:
     return not ctx.doc.scope_has_term(ctx.unit)
 
 
-_LIGHT_VERBS = frozenset({"принять", "принимать", "провести", "проводить", "осуществить", "осуществлять"})
+_LIGHT_VERBS = frozenset({"принять", "принимать", "провести", "проводить", "осуществить", "осуществлять",
+                          "оказывать", "оказать"})
 
 
 def _decides_about_persons(ctx: MatchContext, tok: Token) -> bool:
