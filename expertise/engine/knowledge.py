@@ -26,16 +26,20 @@ class _Subjects:
     actions: frozenset[str]
 
 
+def _norm(words) -> frozenset[str]:
+    return frozenset(str(w).replace("ё", "е") for w in words)
+
+
 @functools.cache
 def _subjects() -> _Subjects:
     data = knowledge("subjects")
     return _Subjects(
-        authority=frozenset(data["authority"]),
-        private=frozenset(data["private"]),
-        legislator=frozenset(data["legislator"]),
-        qualified={k: frozenset(v) for k, v in data["authority_qualified"].items()},
-        private_qualifiers=frozenset(data["private_qualifiers"]),
-        actions=frozenset(data["authority_actions"]) | frozenset(data["authority_action_nouns"]),
+        authority=_norm(data["authority"]),
+        private=_norm(data["private"]),
+        legislator=_norm(data["legislator"]),
+        qualified={k: _norm(v) for k, v in data["authority_qualified"].items()},
+        private_qualifiers=_norm(data["private_qualifiers"]),
+        actions=_norm(data["authority_actions"]) | _norm(data["authority_action_nouns"]),
     )
 
 

@@ -75,12 +75,12 @@ def readings(form: str) -> tuple[Reading, ...]:
     seen = set()
     for parse in _analyzer().parse(form.replace("ё", "е")):
         tag = parse.tag
-        key = (parse.normal_form, str(tag))
+        key = (parse.normal_form.replace("ё", "е"), str(tag))
         if key in seen:
             continue
         seen.add(key)
         grammemes = frozenset(tag.grammemes)
-        out.append(Reading(parse.normal_form, tag.POS or "", grammemes, parse.score))
+        out.append(Reading(parse.normal_form.replace("ё", "е"), tag.POS or "", grammemes, parse.score))
     return tuple(out)
 
 
