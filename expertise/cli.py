@@ -224,6 +224,27 @@ def explain(name, rules_dirs) -> None:
         _fail(f"Нет правила или фактора «{name}». Список правил: expertise rules")
 
 
+@cli.command()
+@click.option("-o", "--output", default="docs/reference.md", type=click.Path(dir_okay=False),
+              help="Куда записать справочник.")
+@click.option("--check", "check_only", is_flag=True, help="Только проверить, что справочник актуален.")
+def docs(output, check_only) -> None:
+    """Сгенерировать справочник факторов и правил (docs/reference.md) из каталога."""
+    from expertise.outputs.reference import reference_markdown
+
+    text = reference_markdown(_catalogue())
+    path = Path(output)
+    if check_only:
+        current = path.read_text(encoding="utf-8") if path.exists() else ""
+        if current != text:
+            _fail(f"Справочник «{output}» устарел: выполните «expertise docs».")
+        click.echo(f"Справочник «{output}» актуален.")
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    click.echo(f"Записан справочник «{output}».")
+
+
 # --- outline -------------------------------------------------------------------------------------
 
 
