@@ -54,12 +54,16 @@ def _collect(paths: tuple[str, ...]) -> list[str]:
 _worker_checker = None
 
 
-def _init_worker(min_severity: str, rules_dirs: tuple[str, ...]) -> None:
+def _init_worker(min_severity: str, rules_dirs: tuple[str, ...], config: str | None = None,
+                 near: str | None = None) -> None:
     global _worker_checker
     from expertise.engine.catalogue import load_catalogue
     from expertise.pipeline import Checker
+    from expertise.settings import load_settings
 
-    _worker_checker = Checker(load_catalogue(rules_dirs), min_severity)
+    settings = load_settings(config, near)
+    dirs = tuple(rules_dirs) + settings.rule_dirs
+    _worker_checker = Checker(load_catalogue(dirs), min_severity, settings)
 
 
 def _check_one(path: str, stdin_data: bytes | None = None) -> dict:
@@ -93,11 +97,12 @@ def _check_one(path: str, stdin_data: bytes | None = None) -> dict:
 @click.option("--rules-dir", "rules_dirs", multiple=True, type=click.Path(file_okay=False),
               help="Дополнительный каталог правил.")
 @click.option("--progress/--no-progress", default=None, help="Полоса прогресса (по умолчанию — в терминале).")
-def check(paths, fmt, min_severity, jobs, rules_dirs, progress) -> None:
+@click.option("--config", "config", type=click.Path(dir_okay=False), default=None, help="Файл настроек TOML.")
+def check(paths, fmt, min_severity, jobs, rules_dirs, progress, config) -> None:
     """Проверить проекты (файлы, каталоги или «-» для текста из стандартного ввода)."""
     files = _collect(paths)
     stdin_data = sys.stdin.buffer.read() if "-" in files else None
-    results = _run(files, min_severity, tuple(rules_dirs), jobs, progress, stdin_data)
+    results = _run(files, min_severity, tuple(rules_dirs), jobs, progress, stdin_data, config, paths[0])
     errors = [r for r in results if "error" in r]
     if fmt == "json":
         from expertise.outputs.json_output import CONTRACT_VERSION
@@ -117,10 +122,10 @@ def check(paths, fmt, min_severity, jobs, rules_dirs, progress) -> None:
     sys.exit(EXIT_FINDINGS if any(r.get("findings") for r in results) else EXIT_OK)
 
 
-def _run(files, min_severity, rules_dirs, jobs, progress, stdin_data) -> list[dict]:
+def _run(files, min_severity, rules_dirs, jobs, progress, stdin_data, config=None, near=None) -> list[dict]:
     if progress is None:
         progress = len(files) > 1 and sys.stderr.isatty()
-    _init_worker(min_severity, rules_dirs)  # validates the catalogue before any work
+    _init_worker(min_severity, rules_dirs, config, near)  # validates catalogue and settings before any work
     if jobs == 1 or len(files) == 1:
         results = []
         with _progress(progress, len(files)) as advance:
@@ -129,7 +134,7 @@ def _run(files, min_severity, rules_dirs, jobs, progress, stdin_data) -> list[di
                 advance()
         return results
     with ProcessPoolExecutor(max_workers=min(jobs, len(files)), initializer=_init_worker,
-                             initargs=(min_severity, rules_dirs)) as pool:
+                             initargs=(min_severity, rules_dirs, config, near)) as pool:
         futures = [pool.submit(_check_one, path, stdin_data) for path in files]
         results = []
         with _progress(progress, len(files)) as advance:
@@ -303,6 +308,52 @@ def evaluate(corpus_dir, acts_dir, fmt, show_errors) -> None:
         click.echo("Ложные срабатывания:")
         for row in rep["errors"]["false"]:
             click.echo("  " + " | ".join(map(str, row)))
+
+
+# --- config ------------------------------------------------------------------------------------
+
+
+@cli.group()
+def config() -> None:
+    """Настройки: где они заданы и что действует."""
+
+
+@config.command("show")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None)
+def config_show(config_path) -> None:
+    """Показать действующие настройки и откуда взято каждое значение."""
+    from expertise.settings import load_settings, user_config_path
+
+    settings = load_settings(config_path)
+    if not settings.values:
+        click.echo(f"Настройки не заданы (используются значения по умолчанию). Файл пользователя: {user_config_path()}")
+        return
+    for (section, key), value in sorted(settings.values.items()):
+        click.echo(f"{section}.{key} = {value!r}    # {settings.sources[(section, key)]}")
+
+
+@config.command("set")
+@click.argument("key")
+@click.argument("value")
+def config_set(key, value) -> None:
+    """Записать значение в файл настроек пользователя (например: expert.name "Иванов И.И.")."""
+    import tomli_w
+
+    from expertise.settings import SCHEMA, load_file, user_config_path
+
+    section, _, name = key.partition(".")
+    if section not in SCHEMA or name not in SCHEMA[section] or SCHEMA[section][name] is not str:
+        allowed = ", ".join(f"{s}.{k}" for s, keys in SCHEMA.items() for k, t in keys.items() if t is str)
+        _fail(f"Параметр «{key}» нельзя задать этой командой; допустимы: {allowed}.")
+    path = user_config_path()
+    data = load_file(path) if path.is_file() else {}
+    data.setdefault(section, {})[name] = value
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(tomli_w.dumps(data), encoding="utf-8")
+    load_file(tmp)  # validate before replacing
+    os.replace(tmp, path)
+    click.echo(f"{key} = {value!r} записано в {path}")
 
 
 # --- entry point -----------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from expertise.documents.reader import read_document
 from expertise.engine.catalogue import Catalogue, load_catalogue
 from expertise.engine.findings import Finding
 from expertise.engine.runner import Engine
+from expertise.settings import Settings, apply_to_rules
 
 
 @dataclass
@@ -35,9 +36,11 @@ class Report:
 
 
 class Checker:
-    def __init__(self, catalogue: Catalogue | None = None, min_severity: str = "hint"):
-        self.catalogue = catalogue or load_catalogue()
-        self.engine = Engine(self.catalogue)
+    def __init__(self, catalogue: Catalogue | None = None, min_severity: str = "hint",
+                 settings: Settings | None = None):
+        settings = settings or Settings()
+        self.catalogue = catalogue or load_catalogue(settings.rule_dirs)
+        self.engine = Engine(self.catalogue, apply_to_rules(settings, self.catalogue.rules))
         self.min_severity = min_severity
 
     def check_document(self, document: Document) -> Report:
