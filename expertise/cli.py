@@ -356,6 +356,24 @@ def config_set(key, value) -> None:
     click.echo(f"{key} = {value!r} записано в {path}")
 
 
+# --- commands from expertise/commands --------------------------------------------------------
+
+
+def load_commands() -> None:
+    import importlib
+    import pkgutil
+
+    import expertise.commands as package
+
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        for command in getattr(module, "COMMANDS", ()):
+            cli.add_command(command)
+
+
+load_commands()
+
+
 # --- entry point -----------------------------------------------------------------------------
 
 
