@@ -47,6 +47,34 @@ def _docx(path: str, data: bytes) -> RawDocument:
     return read_docx(path)
 
 
+@register_reader("odt", ".odt")
+def _odt(path: str, data: bytes) -> RawDocument:
+    from expertise.documents.odt_reader import read_odt
+
+    return read_odt(path, data)
+
+
+@register_reader("rtf", ".rtf")
+def _rtf(path: str, data: bytes) -> RawDocument:
+    from expertise.documents.rtf_reader import read_rtf
+
+    return read_rtf(path, data)
+
+
+@register_reader("pdf", ".pdf")
+def _pdf(path: str, data: bytes) -> RawDocument:
+    from expertise.documents.pdf_reader import read_pdf
+
+    return read_pdf(path, data)
+
+
+@register_reader("doc", ".doc")
+def _doc(path: str, data: bytes) -> RawDocument:
+    from expertise.documents.doc_converter import read_doc
+
+    return read_doc(path, data)
+
+
 def sniff(data: bytes, path: str) -> str:
     """The format of a file from its first bytes (and its extension for ZIP packages)."""
     ext = Path(path).suffix.lower()
@@ -60,9 +88,7 @@ def sniff(data: bytes, path: str) -> str:
                 f"Файл «{path}» защищён паролем или является документом Word 97–2003, переименованным в .docx: "
                 "снимите пароль или сохраните его в формате DOCX."
             )
-        raise InputError(
-            f"Файл «{path}» в формате Word 97–2003 (.doc): сохраните его в формате DOCX и повторите проверку."
-        )
+        return "doc"
     if data.startswith(b"%PDF"):
         return "pdf"
     if data.lstrip()[:5] == b"{\\rtf":
@@ -71,7 +97,7 @@ def sniff(data: bytes, path: str) -> str:
         raise InputError(f"Файл «{path}» повреждён или не является документом DOCX.")
     if ext and ext not in EXTENSIONS and ext not in (".md",):
         raise InputError(
-            f"Формат файла «{path}» не поддерживается: проверяются документы DOCX и текстовые файлы (TXT)."
+            f"Формат файла «{path}» не поддерживается: проверяются документы DOCX, ODT, RTF, PDF, DOC и TXT."
         )
     return "txt"
 
