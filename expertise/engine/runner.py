@@ -13,6 +13,7 @@ from expertise.engine.checks import CHECKS, Hit
 from expertise.engine.conditions import CONDITIONS, MatchContext
 from expertise.engine.context import DocContext
 from expertise.engine.findings import Finding
+from expertise.engine.fixes import obligatory
 from expertise.engine.patterns import Match
 from expertise.language.morphology import inflect
 
@@ -20,6 +21,7 @@ SEVERITY_ORDER = {"hint": 0, "finding": 1}
 
 _env = jinja2.Environment(autoescape=False, undefined=jinja2.ChainableUndefined, keep_trailing_newline=False)
 _env.filters["inflect"] = lambda word, grammemes: inflect(str(word), set(str(grammemes).split(",")))
+_env.filters["obligatory"] = lambda word, number=None: obligatory(str(word), number)
 
 
 @functools.lru_cache(maxsize=1024)
