@@ -80,7 +80,7 @@ def readings(form: str) -> tuple[Reading, ...]:
             continue
         seen.add(key)
         grammemes = frozenset(tag.grammemes)
-        out.append(Reading(parse.normal_form.replace("ё", "е"), tag.POS or "", grammemes, parse.score))
+        out.append(Reading(parse.normal_form.replace("ё", "е"), str(tag.POS or ""), grammemes, parse.score))
     return tuple(out)
 
 
