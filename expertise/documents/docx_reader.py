@@ -59,6 +59,7 @@ import posixpath
 import re
 import zipfile
 import zlib
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
@@ -228,8 +229,20 @@ def _core_title(package: _Package) -> str | None:
     return " ".join(element.text.split())
 
 
-def read_docx(path: str) -> RawDocument:
-    """Read a DOCX draft: body paragraphs and tables in reading order, numbering rendered."""
+@dataclass
+class LoadedDocx:
+    """A DOCX read for annotation: the parsed main part and where each paragraph's text came from."""
+
+    main: str  # part name of the main document («word/document.xml»)
+    root: Any  # the parsed main part
+    body: Any
+    raw: RawDocument
+    pieces: dict[Any, list[tuple[int, str, Any, Any]]]  # w:p → (offset, text, element, w:r)
+    paragraphs: list[Any]  # every w:p of the body in document order (Location.index)
+
+
+def load_docx(path: str, record_pieces: bool = False) -> LoadedDocx:
+    """Read a DOCX draft; with ``record_pieces`` also keep the XML and the text-to-run mapping."""
     with _Package(path) as package:
         main = _main_part(package)
         document_root = package.xml(main)
@@ -245,10 +258,21 @@ def read_docx(path: str) -> RawDocument:
     ns = _namespace(document_root)
     body = document_root.find(f"{{{ns}}}body")
     blocks: list[Block] = []
+    pieces: dict[Any, list[tuple[int, str, Any, Any]]] = {}
+    paragraphs: list[Any] = []
     if body is not None:
         walker = BodyWalker(body, NumberingResolver(numbering_root, styles_root), _Styles(styles_root, ns), ns)
+        if record_pieces:
+            walker.pieces = pieces
         blocks = walker.walk()
-    return RawDocument(path=path, format="docx", blocks=blocks, title=title)
+        paragraphs = list(body.iter(f"{{{ns}}}p"))
+    raw = RawDocument(path=path, format="docx", blocks=blocks, title=title)
+    return LoadedDocx(main, document_root, body, raw, pieces, paragraphs)
+
+
+def read_docx(path: str) -> RawDocument:
+    """Read a DOCX draft: body paragraphs and tables in reading order, numbering rendered."""
+    return load_docx(path).raw
 
 
 def _namespace(root: Any) -> str:
@@ -350,6 +374,12 @@ class BodyWalker:
         t = self._w
         self.index_of: dict[Any, int] = {p: i for i, p in enumerate(body.iter(t("p")))}
         self._fields: list[bool] = []  # complex fields: True once past "separate" (in the result)
+        # When not None, every piece of visible text is recorded per paragraph as
+        # (offset in the paragraph's text, text, source element, its w:r) — the annotator uses
+        # this to find the exact runs of a quote again.
+        self.pieces: dict[Any, list[tuple[int, str, Any, Any]]] | None = None
+        self._current_p: Any = None
+        self._current_len = 0
         # Fields may span paragraphs (a table of contents), so the stack normally lives through the
         # whole body; in a damaged file whose begin/end marks do not pair up it is reset at every
         # paragraph, so that one broken field cannot swallow the rest of the draft.
@@ -397,6 +427,7 @@ class BodyWalker:
                     blocks.append(table)
                 continue
             parts: list[str] = []
+            self._current_p, self._current_len = child, 0
             self._inline(child, parts)
             text = "".join(parts)
             if not self._fields_balanced:
@@ -546,16 +577,21 @@ class BodyWalker:
             if hidden or not all(self._fields):
                 continue
             if tag == w("t"):
-                parts.append(child.text or "")
+                piece = child.text or ""
             elif tag in (w("tab"), w("ptab")):
-                parts.append("\t")
+                piece = "\t"
             elif tag in (w("br"), w("cr")):
-                parts.append("\n")
+                piece = "\n"
             elif tag == w("noBreakHyphen"):
-                parts.append("-")
+                piece = "-"
             elif tag == w("sym"):
-                parts.append(_symbol(child.get(w("char"))))
-            # w:softHyphen, w:instrText, w:delText, drawings, note references: nothing
+                piece = _symbol(child.get(w("char")))
+            else:
+                continue  # w:softHyphen, w:instrText, w:delText, drawings, note references: nothing
+            parts.append(piece)
+            if self.pieces is not None and piece:
+                self.pieces.setdefault(self._current_p, []).append((self._current_len, piece, child, r))
+            self._current_len += len(piece)
 
 
 def _symbol(code: str | None) -> str:
