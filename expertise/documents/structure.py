@@ -16,6 +16,7 @@ import regex
 
 from expertise.documents.blocks import Block, Paragraph, RawDocument, Table
 from expertise.documents.model import GENITIVE, Document, Kind, Unit
+from expertise.errors import InputError
 
 # --- markers -------------------------------------------------------------------------------
 
@@ -419,7 +420,25 @@ class _Labeller:
 # --- entry point ---------------------------------------------------------------------------
 
 
+MAX_PARAGRAPH_CHARS = 100_000  # a provision of a real act is a few thousand characters at most
+
+
+def _refuse_monsters(blocks, path: str) -> None:
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            if len(block.text) > MAX_PARAGRAPH_CHARS:
+                raise InputError(
+                    f"В файле «{path}» абзац длиной {len(block.text):,} символов (предел "
+                    f"{MAX_PARAGRAPH_CHARS:,}): это не похоже на проект нормативного акта.".replace(",", " ")
+                )
+        else:
+            for row in block.rows:
+                for cell in row:
+                    _refuse_monsters(cell, path)
+
+
 def build_document(raw: RawDocument) -> Document:
+    _refuse_monsters(raw.blocks, raw.path)
     root = _Builder(raw).build()
     _Labeller(root).run()
     units = [u for u in root.walk() if u.text]

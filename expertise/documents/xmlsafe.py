@@ -67,6 +67,9 @@ def parse_xml(data: bytes, part: str | None = None, source: str | None = None) -
     try:
         root = etree.fromstring(data, parser=_parser())
     except etree.XMLSyntaxError as exc:
+        if "depth" in str(exc).lower():
+            raise InputError(f"{file} не может быть прочитан: слишком глубокая вложенность элементов "
+                             f"(таблиц в таблицах){where}.") from None
         line = f", строка {exc.lineno}" if getattr(exc, "lineno", None) else ""
         raise InputError(f"{file} повреждён: некорректный XML{where}{line}.") from None
     if root is None:
