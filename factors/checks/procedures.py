@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import regex
 
-from expertise.documents.model import Kind
+from expertise.documents.model import Kind, Unit
 from expertise.engine.checks import Hit, register_check
 
 ELEMENTS = {
@@ -70,3 +70,64 @@ def procedure_no_appeal(ctx, rule):
 @register_check("procedure-no-notice")
 def procedure_no_notice(ctx, rule):
     yield from _missing(ctx, rule, "notice")
+
+
+# --- per-procedure checklist ---------------------------------------------------------------------
+
+STEP_ELEMENTS = {
+    "срок": None,  # deadlines come from the term extractor
+    "ответственный": regex.compile(r"специалист|должностн\w+\s+лиц|ответственн\w+|уполномоченн\w+|отдел\w*|сотрудник|"
+                                   r"комисси\w+|руководител\w+|глав\w+\s+администрац|служащ\w+", regex.IGNORECASE),
+    "результат и его форма": regex.compile(r"результат\w*|в\s+форме|по\s+форме|оформля\w+|в\s+виде", regex.IGNORECASE),
+    "уведомление заявителя": ELEMENTS["notice"][1],
+}
+
+
+def procedures(ctx) -> list[tuple[Unit, list[Unit]]]:
+    """The procedures of the act's procedures section: (heading unit, its units)."""
+    from expertise.factors.checks.deadlines import _procedures_section
+
+    section = _procedures_section(ctx.doc)
+    if section is None:
+        return []
+    groups: list[tuple[Unit, list[Unit]]] = []
+    for child in section.children:
+        if child.kind == Kind.TITLE and groups and not groups[-1][1]:
+            groups[-1] = (child, [])
+        elif child.kind == Kind.TITLE:
+            groups.append((child, []))
+        elif child.kind in (Kind.POINT, Kind.PARAGRAPH, Kind.SUBPOINT):
+            if not groups or (child.kind == Kind.POINT and not any(g.kind == Kind.TITLE for g, _ in groups)):
+                groups.append((child, [child]))
+            else:
+                groups[-1][1].append(child)
+    enumerations = regex.compile(r"включа\w+\s+(?:в\s+себя\s+)?следующ|следующие\s+административные\s+процедуры",
+                                 regex.IGNORECASE)
+    return [(head, units) for head, units in groups if units and not enumerations.search(head.text)]
+
+
+def checklist_rows(ctx) -> list[tuple[Unit, dict[str, bool]]]:
+    rows = []
+    for head, units in procedures(ctx):
+        text = "\n".join(u.full_text() for u in units)
+        marks = {}
+        for name, pattern in STEP_ELEMENTS.items():
+            if pattern is None:
+                marks[name] = any(ctx.terms(w) for u in units for w in u.walk()) or bool(
+                    regex.search(r"в\s+срок(?:и)?,?\s+(?:установленн|предусмотренн|указанн)", text, regex.IGNORECASE))
+            else:
+                marks[name] = bool(pattern.search(text))
+        rows.append((head, marks))
+    return rows
+
+
+@register_check("procedure-without-term")
+def procedure_without_term(ctx, rule):
+    if not ctx.requisites.is_procedure_act:
+        return
+    for head, marks in checklist_rows(ctx):
+        if not marks["срок"]:
+            missing = [k for k, ok in marks.items() if not ok]
+            end = min(len(head.text.rstrip(" .:")), 120)
+            yield Hit(head, head.marker_end + (len(head.text[head.marker_end:]) - len(head.text[head.marker_end:].lstrip())),
+                      end, details={"missing": ", ".join(missing)})
