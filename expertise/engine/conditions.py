@@ -161,3 +161,193 @@ def _no_criteria(ctx: MatchContext, arg: Any) -> bool:
     """Neither the unit nor the units it refers to state conditions, criteria or limits."""
     text = ctx.doc.scope_text(ctx.unit).lower()
     return not any(word in text for word in _CRITERIA)
+
+
+# --- conditions used by the 3в, 3г, 3з, 4а and 4в rules -----------------------------------------
+
+_PREDICATE_POS = frozenset({"VERB", "PRED", "PRTS"})
+
+
+def _predicate_after(tokens: list[Token], start: int, clause: int) -> Token | None:
+    """The first finite verb, predicative or short participle after ``start`` in the clause."""
+    for tok in tokens[start:]:
+        if tok.clause != clause:
+            return None
+        if tok.lemmas & {"вправе", "обязанный", "должный"}:
+            return tok
+        if any(r.pos in _PREDICATE_POS and r.score >= 0.2 for r in tok.readings):
+            return tok
+    return None
+
+
+@condition("actor")
+def _actor(ctx: MatchContext, arg: Any) -> bool:
+    """``actor: [authority, unknown]`` — like ``subject``, but also for a marker that opens the
+    clause («При необходимости [администрация] запрашивает …»): if nothing before the marker names
+    the subject, the noun group before the next predicate is taken; for a list item without a
+    subject, the subject of the list's lead-in («Специалист отдела: … 2) при необходимости …»);
+    for a passive with an unknown subject, its instrumental agent («… увеличена работодателем»)."""
+    tokens, match = ctx.tokens, ctx.match
+    clause = tokens[match.last].clause
+    group = clause_subject(tokens, match.first)
+    pred = _predicate_after(tokens, match.last + 1, clause)
+    if group is None and pred is not None:
+        group = _subject_between(tokens, match.last + 1, pred.i) or clause_subject(tokens, pred.i)
+    if group is None:
+        group = _lead_in_subject(ctx)  # a list item: the subject is in the lead-in
+    cls = subject_class(group)
+    if cls == "unknown" and pred is not None:
+        # a passive with a named agent: «… может быть увеличена [работодателем]»
+        agent = _passive_agent_after(tokens, pred.i, clause)
+        if agent is not None:
+            cls = subject_class(agent)
+    return cls in _as_list(arg)
+
+
+_SEPARATORS = frozenset({",", "(", ")", "—", "–"})
+
+
+def _subject_between(tokens: list[Token], start: int, end: int) -> NounGroup | None:
+    """A nominative noun group between a fronted marker and the predicate («В исключительных
+    случаях [иные лица] могут …»), from the last comma-separated stretch before the predicate."""
+    from expertise.language.syntax import _candidates  # the same noun-group heuristics
+
+    seg: list[Token] = []
+    for tok in tokens[start:end]:
+        if tok.text in _SEPARATORS:
+            seg = []
+        else:
+            seg.append(tok)
+    found = _candidates(seg) if seg else []
+    return found[0] if found else None
+
+
+def _passive_agent_after(tokens: list[Token], i: int, clause: int) -> NounGroup | None:
+    """The instrumental agent right after a passive participle at or after tokens[i]."""
+    for j in range(i, min(i + 4, len(tokens))):
+        tok = tokens[j]
+        if tok.clause != clause:
+            return None
+        if any(r.pos == "PRTS" and "pssv" in r.grammemes for r in tok.readings):
+            for nxt in tokens[j + 1 : j + 4]:
+                if nxt.clause != clause:
+                    return None
+                for r in nxt.readings:
+                    if r.pos == "NOUN" and "ablt" in r.grammemes:
+                        return NounGroup((nxt,), nxt, r.lemma)
+            return None
+    return None
+
+
+def _lead_in(unit: Unit) -> Unit | None:
+    """The unit introducing the list this unit belongs to: its parent, or an earlier sibling
+    paragraph, whose text ends with a colon (only list items ending with «;» in between)."""
+    parent = unit.parent
+    if parent is None:
+        return None
+    if parent.is_normative and parent.text.rstrip().endswith(":"):
+        return parent
+    siblings = parent.children
+    k = next((n for n, u in enumerate(siblings) if u is unit), None)
+    if k is None:
+        return None
+    for prev in reversed(siblings[:k]):
+        text = prev.text.rstrip()
+        if text.endswith(":"):
+            return prev if prev.is_normative else None
+        if not text.endswith(";"):
+            return None
+    return None
+
+
+def _lead_in_subject(ctx: MatchContext):
+    """The subject of a list's lead-in («Специалист отдела: … 2) при необходимости запрашивает …»,
+    «Работодатель обязан: …»)."""
+    parent = _lead_in(ctx.unit)
+    if parent is None:
+        return None
+    ptoks = ctx.doc.tokens(parent)
+    if not ptoks:
+        return None
+    last = ptoks[-1].clause  # the colon closes the lead-in's last clause
+    first = next(t.i for t in ptoks if t.clause == last)
+    pred = _predicate_after(ptoks, first, last)
+    return clause_subject(ptoks, pred.i if pred is not None else ptoks[-1].i)
+
+
+def _context_lemmas(ctx: MatchContext) -> frozenset[str]:
+    """Lemmas of the match's clause and of the parent unit's own text (the lead-in of a list:
+    «К заявлению прилагаются следующие документы:»)."""
+    clause = ctx.tokens[ctx.match.first].clause
+    out: set[str] = set()
+    for tok in ctx.tokens:
+        if tok.clause == clause:
+            out |= tok.lemmas
+    parent = ctx.unit.parent
+    if parent is not None and parent.text and parent.is_normative:
+        for tok in ctx.doc.tokens(parent):
+            out |= tok.lemmas
+    return frozenset(out)
+
+
+@condition("context_has")
+def _context_has(ctx: MatchContext, arg: Any) -> bool:
+    """``context_has: [заявитель, представлять, …]`` — the match's clause or the parent unit's
+    lead-in contains one of these lemmas."""
+    return bool(_context_lemmas(ctx) & set(_as_list(arg)))
+
+
+@condition("context_lacks")
+def _context_lacks(ctx: MatchContext, arg: Any) -> bool:
+    """``context_lacks: [конкурс, …]`` — neither the match's clause nor the parent's lead-in
+    contains any of these lemmas."""
+    return not (_context_lemmas(ctx) & set(_as_list(arg)))
+
+
+@condition("scope_lacks")
+def _scope_lacks(ctx: MatchContext, arg: Any) -> bool:
+    """``scope_lacks: [конкурс, аукцион, торг]`` — none of these word stems occurs in the unit, its
+    sub-units, its parent's text or the units it refers to."""
+    text = ctx.doc.scope_text(ctx.unit).lower()
+    return not any(stem.lower() in text for stem in _as_list(arg))
+
+
+@condition("has_predicate")
+def _has_predicate(ctx: MatchContext, arg: Any) -> bool:
+    """The match's clause has a verb, short participle, predicative or infinitive — it is a rule,
+    not an item of a nominal list («порядок доступа к системе (при необходимости);»)."""
+    clause = ctx.tokens[ctx.match.first].clause
+    pos = {"VERB", "PRTS", "PRED", "INFN"}
+    for t in ctx.tokens:
+        if t.clause == clause and any(r.pos in pos and r.score >= 0.2 for r in t.readings):
+            return True
+    return False
+
+
+@condition("no_list")
+def _no_list(ctx: MatchContext, arg: Any) -> bool:
+    """The unit does not open a list: it has no sub-units and does not end with a colon."""
+    if any(child.text for child in ctx.unit.children):
+        return False
+    return not ctx.unit.text.rstrip().endswith(":")
+
+
+# «Трудовой кодекс Российской Федерации», «ФЕДЕРАЛЬНЫЙ ЗАКОН» as a heading line of the act
+_FEDERAL_STATUTE = (
+    r"^\s*(?:(?:[\p{L}\-]+\s+){0,2}кодекс\s+российской\s+федерации"
+    r"|федеральный\s+(?:конституционный\s+)?закон)\s*$"
+)
+
+
+@condition("not_federal_statute")
+def _not_federal_statute(ctx: MatchContext, arg: Any) -> bool:
+    """The act is not a federal law or code. A federal statute that leaves a matter to acts of the
+    Government, of a subject or of local self-government delegates it — the normal pattern
+    (Методика, п. 3 «г»: not a factor when the referral is the delegation a statute makes)."""
+    def compute() -> bool:
+        import regex
+
+        pattern = regex.compile(_FEDERAL_STATUTE, regex.IGNORECASE)
+        return any(pattern.match(unit.text or "") for unit in ctx.doc.doc.root.children[:6])
+
+    return not ctx.doc.memo("federal_statute", compute)

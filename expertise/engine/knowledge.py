@@ -64,7 +64,24 @@ def subject_class(group: NounGroup | None) -> str:
 
 
 def is_authority_action(lemmas: frozenset[str]) -> bool:
-    return bool(lemmas & _subjects().actions)
+    """A decision an authority takes about persons; imperfective and reflexive forms count too
+    («учитываться» → «учитывать» → «учесть»)."""
+    actions = _subjects().actions
+    if lemmas & actions:
+        return True
+    perfective = _perfectives()
+    for lemma in lemmas:
+        base = lemma[:-2] if lemma.endswith(("ся", "сь")) else lemma
+        if base in actions or perfective.get(base, "") in actions:
+            return True
+    return False
+
+
+@functools.cache
+def _perfectives() -> dict[str, str]:
+    """Imperfective → perfective (the reverse of factors/knowledge/aspect_pairs.yaml)."""
+    pairs = knowledge("aspect_pairs")["pairs"]
+    return {str(v).replace("ё", "е"): str(k).replace("ё", "е") for k, v in pairs.items()}
 
 
 def is_private_party(lemmas: frozenset[str]) -> bool:
