@@ -35,3 +35,10 @@ def test_lines_keep_their_offsets():
     paragraphs = raw.blocks
     assert [p.text for p in paragraphs] == ["первая", "  вторая строка", "третья"]
     assert [(p.location.index, p.location.offset) for p in paragraphs] == [(0, 0), (2, 8), (3, 25)]
+
+
+def test_day_of_month_is_a_moment_not_a_length():
+    from expertise.language.terms import find_terms
+
+    (term,) = find_terms("Выплата перечисляется до 10-го числа месяца, следующего за истекшим.")
+    assert (term.value, term.unit, term.days) == (10, "day-of-month", None)

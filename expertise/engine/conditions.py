@@ -333,21 +333,24 @@ def _no_list(ctx: MatchContext, arg: Any) -> bool:
 
 
 # «Трудовой кодекс Российской Федерации», «ФЕДЕРАЛЬНЫЙ ЗАКОН» as a heading line of the act
-_FEDERAL_STATUTE = (
-    r"^\s*(?:(?:[\p{L}\-]+\s+){0,2}кодекс\s+российской\s+федерации"
-    r"|федеральный\s+(?:конституционный\s+)?закон)\s*$"
-)
-
-
 @condition("not_federal_statute")
 def _not_federal_statute(ctx: MatchContext, arg: Any) -> bool:
     """The act is not a federal law or code. A federal statute that leaves a matter to acts of the
     Government, of a subject or of local self-government delegates it — the normal pattern
     (Методика, п. 3 «г»: not a factor when the referral is the delegation a statute makes)."""
+    return not ctx.doc.is_federal_statute
+
+
+@condition("document_lacks")
+def _document_lacks(ctx: MatchContext, arg: Any) -> bool:
+    """``document_lacks: [regex, …]`` — none of these patterns occurs anywhere in the act (e.g. the
+    federal law that allows the non-competitive route is not cited)."""
+    import regex
+
+    patterns = tuple(_as_list(arg))
+
     def compute() -> bool:
-        import regex
+        text = "\n".join(u.text for u in ctx.doc.doc.units)
+        return not any(regex.search(p, text, regex.IGNORECASE) for p in patterns)
 
-        pattern = regex.compile(_FEDERAL_STATUTE, regex.IGNORECASE)
-        return any(pattern.match(unit.text or "") for unit in ctx.doc.doc.root.children[:6])
-
-    return not ctx.doc.memo("federal_statute", compute)
+    return ctx.doc.memo(f"document_lacks:{patterns}", compute)

@@ -21,6 +21,12 @@ _REFERENCE = regex.compile(
 )
 
 
+_FEDERAL_STATUTE = regex.compile(
+    r"^\s*(?:(?:[\p{L}\-]+\s+){0,2}кодекс\s+российской\s+федерации|федеральный\s+(?:конституционный\s+)?закон)\s*$",
+    regex.IGNORECASE,
+)
+
+
 class DocContext:
     def __init__(self, doc: Document, today: dt.date | None = None):
         self.doc = doc
@@ -39,6 +45,11 @@ class DocContext:
     @functools.cached_property
     def requisites(self) -> Requisites:
         return extract_requisites(self.doc)
+
+    @functools.cached_property
+    def is_federal_statute(self) -> bool:
+        """A federal law or code: its heading says so («Трудовой кодекс Российской Федерации»)."""
+        return any(_FEDERAL_STATUTE.match(unit.text or "") for unit in self.doc.root.children[:6])
 
     @property
     def act_date(self) -> dt.date:
@@ -96,8 +107,14 @@ class DocContext:
         return "\n".join(parts)
 
     def scope_has_term(self, unit: Unit) -> bool:
+        """Is a deadline set for this unit: in it, its sub-units, its parent's text, the units it
+        refers to — or, for a step of a procedure («3.2.2.» under «3.2.»), anywhere in that procedure?"""
         if any(self.terms(u) for u in unit.walk()):
             return True
-        if unit.parent is not None and unit.parent.text and self.terms(unit.parent):
+        parent = unit.parent
+        if parent is not None and parent.text and self.terms(parent):
+            return True
+        if parent is not None and parent.kind in (Kind.POINT, Kind.SUBPOINT, Kind.PART) and any(
+                self.terms(u) for u in parent.walk()):
             return True
         return any(find_terms(ref.full_text()) for ref in self.references(unit))

@@ -60,6 +60,12 @@ class Engine:
         for rule in self.checks:
             for hit in CHECKS[rule.check](ctx, rule):
                 findings.append(self._finding(rule, hit.unit, hit.start, hit.end, hit.related, hit.details))
+        if ctx.is_federal_statute:
+            # discretion a federal statute grants is its own delegation: shown as «проверить», not as a factor
+            for f in findings:
+                softer = self.catalogue.by_id[f.rule].params.get("in_federal_statute") if f.rule in self.catalogue.by_id else None
+                if softer:
+                    f.severity = softer
         floor = SEVERITY_ORDER[min_severity]
         findings = [f for f in findings if SEVERITY_ORDER[f.severity] >= floor]
         return _deduplicate(findings)

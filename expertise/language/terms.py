@@ -49,6 +49,9 @@ _DATED = regex.compile(
 )
 
 
+_DAYS_PER_UNIT = {"day": 1, "week": 7, "month": 30, "year": 365, "hour": 1 / 24}
+
+
 @dataclass(frozen=True)
 class Term:
     text: str
@@ -66,9 +69,9 @@ class Term:
     @property
     def days(self) -> float | None:
         """Approximate length in days, for comparing terms (working days count as days)."""
-        if self.value is None or self.unit is None:
-            return None
-        return self.value * {"day": 1, "week": 7, "month": 30, "year": 365, "hour": 1 / 24}[self.unit]
+        if self.value is None or self.unit not in _DAYS_PER_UNIT:
+            return None  # a date or a day of the month is a moment, not a length
+        return self.value * _DAYS_PER_UNIT[self.unit]
 
 
 def _unit_name(word: str) -> str:

@@ -30,8 +30,13 @@ _REFUSAL_INTRO = regex.compile(r"(?:основани\w+\s+для\s+отказа|
                                r"регистрации|согласовании)|отказывает\w*)[^:]*:\s*$", regex.IGNORECASE)
 _INTERAGENCY = regex.compile(r"межведомственн\w+\s+(?:запрос|взаимодейств|информационн)", regex.IGNORECASE)
 _OWN_INITIATIVE = regex.compile(r"по\s+собственной\s+инициативе|вправе\s+представить", regex.IGNORECASE)
-_NOT_PRESENTED = regex.compile(r"(?:не\s*представлени\w+|не\s+представлен\w*|отсутстви\w+)\s+(?P<what>[^;.]+)",
-                               regex.IGNORECASE)
+_NOT_PRESENTED = regex.compile(
+    r"(?:не\s*представлени\w+|не\s+представлен\w*|отсутстви\w+)\s+(?:(?:у\s+заявителя|заявителем)\s+)?"
+    r"(?P<what>[\w-]*?(?:документ|справк|копи|выписк|свидетельств|заключени|договор|паспорт|план|смет|расчет|расчёт|"
+    r"отчет|отчёт|доверенност|согласи|решени|протокол|акт\b|сведени)[^;.]*)",
+    regex.IGNORECASE)
+_POINTS_TO_LIST = regex.compile(r"(?:указанн|предусмотренн|перечисленн|установленн)\w*\s+(?:в\s+)?(?:пункт|подпункт|стать|част|приложени)",
+                                regex.IGNORECASE)
 
 
 @dataclass
@@ -40,20 +45,27 @@ class Item:
     keys: frozenset[str]
     start: int
     end: int
+    head: str | None = None  # the first significant noun: «выписка», «справка» are generic, so it is the next one
 
 
-def _keys(ctx, unit: Unit, start: int = 0, end: int | None = None) -> frozenset[str]:
-    keys = set()
+def _keys(ctx, unit: Unit, start: int = 0, end: int | None = None) -> list[str]:
+    """The significant nouns naming a document, in order (at most three)."""
+    keys: list[str] = []
     for tok in ctx.tokens(unit):
         if tok.start < start or (end is not None and tok.start >= end):
             continue
         for r in tok.readings:
             if r.pos == "NOUN" and r.score > 0.2 and r.lemma not in _GENERIC and len(r.lemma) > 3:
-                keys.add(r.lemma)
+                if r.lemma not in keys:
+                    keys.append(r.lemma)
                 break
         if len(keys) >= 3:
             break
-    return frozenset(keys)
+    return keys
+
+
+def _item(unit: Unit, keys: list[str], start: int, end: int) -> Item:
+    return Item(unit, frozenset(keys), start, end, keys[0] if keys else None)
 
 
 def _items(ctx, intro: Unit) -> list[Unit]:
@@ -70,17 +82,17 @@ def _lists(ctx):
             if _INTERAGENCY.search(text):
                 items = _items(ctx, unit) if text.endswith(":") else [unit]
                 for item in items:
-                    interagency.append(Item(item, _keys(ctx, item), 0, len(item.text)))
+                    interagency.append(_item(item, _keys(ctx, item), 0, len(item.text)))
                 continue
             if _REFUSAL_INTRO.search(text):
                 for item in _items(ctx, unit):
                     m = _NOT_PRESENTED.search(item.text)
-                    if m:
-                        refusal.append(Item(item, _keys(ctx, item, m.start("what"), m.end("what")),
+                    if m and not _POINTS_TO_LIST.search(m["what"]):
+                        refusal.append(_item(item, _keys(ctx, item, m.start("what"), m.end("what")),
                                             m.start(), m.end()))
             elif _LIST_INTRO.search(text) and "документ" in text.lower() and not _OWN_INITIATIVE.search(text):
                 for item in _items(ctx, unit):
-                    applicant.append(Item(item, _keys(ctx, item), 0, len(item.text)))
+                    applicant.append(_item(item, _keys(ctx, item), 0, len(item.text)))
         return applicant, refusal, interagency
 
     return ctx.memo("document_lists", compute)
@@ -104,7 +116,9 @@ def demanded_and_requested(ctx, rule):
     for item in applicant:
         for other in interagency:
             shared = item.keys & other.keys
-            if len(shared) >= 1 and len(item.keys) >= 1:
+            # the same document: its head noun is shared, or most of what names it
+            same_head = item.head is not None and item.head == other.head
+            if same_head or (len(shared) >= 2 and len(shared) >= min(len(item.keys), len(other.keys)) - 1):
                 start = item.unit.marker_end + len(item.unit.text[item.unit.marker_end:]) - len(
                     item.unit.text[item.unit.marker_end:].lstrip())
                 yield Hit(item.unit, start, len(item.unit.text.rstrip(" ;.")), related=[other.unit],

@@ -25,7 +25,11 @@ ELEMENTS = {
                                   r"принима\w+\s+в\s+виде|в\s+виде\s+(?:постановлени|распоряжени|приказ|решени|уведомлени)",
                                   regex.IGNORECASE)),
 }
-_DECISION = regex.compile(r"отказ|принима\w+\s+решени|решени\w+\s+о\s+(?:предоставлении|выдаче)", regex.IGNORECASE)
+# an act that decides on applicants: a refusal (or a grant) addressed to an applicant or participant
+_DECISION = regex.compile(
+    r"(?:отказ\w*|решени\w+\s+о\s+(?:предоставлении|выдаче|отказе))[^.;]{0,120}(?:заявител|получател|участник\w*\s+отбор|гражданин|претендент)"
+    r"|(?:заявител|получател|участник\w*\s+отбор|гражданин|претендент)\w*[^.;]{0,120}отказ",
+    regex.IGNORECASE)
 
 
 def checklist(ctx) -> dict[str, bool]:
