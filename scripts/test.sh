@@ -7,6 +7,13 @@ cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-writer-nogui)
+# DejaVu Serif: the font the PDF reader tests print their постановление in (line breaks depend on it)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf ] || need_apt+=(fonts-dejavu-core)
+# PostgreSQL server binaries (initdb, pg_ctl): the registry tests start a throwaway cluster with them
+command -v initdb >/dev/null 2>&1 || compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need_apt+=(postgresql)
+# headless Chromium and its driver: the web application's browser tests (tests/test_web_browser.py)
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
 if [ ${#need_apt[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "Installing Debian packages: ${need_apt[*]}"
   export DEBIAN_FRONTEND=noninteractive
