@@ -200,6 +200,10 @@ class _Builder:
         """Paragraphs before the first structural unit: requisites, the act's name, preamble."""
         text = p.text.strip()
         preamble = next((c for c in self.root.children if c.kind == Kind.PREAMBLE), None)
+        if preamble is None and _TITLE_START.match(text) and len(text) < 700 and not text.endswith((".", ";", ":")):
+            # a long name («Об утверждении административного регламента предоставления …») is still the name
+            self.root.add(Unit(Kind.TITLE, text=p.text, location=p.location))
+            return
         if preamble is None and _heading_like(text):
             last = self.root.children[-1] if self.root.children else None
             is_title = _TITLE_START.match(text) or (
