@@ -54,7 +54,8 @@ def _overlap(a: str, b: str, text: str) -> bool:
 
 
 def _matches(g: Gold, f: Finding) -> bool:
-    if f.factor != g.factor:
+    # satellite factors are cited together (3а+3ж, 3б+3в, 4в+…): a finding counts for its satellites too
+    if g.factor != f.factor and g.factor not in f.also_factors:
         return False
     labels = {f.unit.label} | {u.label for u in f.related}
     if g.unit not in labels and (g.also_unit is None or g.also_unit not in labels):
@@ -114,6 +115,13 @@ class Scores:
         return 2 * p * r / (p + r) if p + r else 0.0
 
 
+def _duplicate_of_match(res: DraftResult, f: Finding) -> bool:
+    """A second finding on the same words as a matched one (e.g. 3б beside its satellite 3в) is the
+    same provision cited under two factors, not a false alarm."""
+    return any(p is not f and i in res.matched_pred and p.unit is f.unit and p.start < f.end and f.start < p.end
+               for i, p in enumerate(res.predicted))
+
+
 def per_factor(results: list[DraftResult]) -> dict[str, Scores]:
     scores: dict[str, Scores] = defaultdict(Scores)
     for res in results:
@@ -123,7 +131,7 @@ def per_factor(results: list[DraftResult]) -> dict[str, Scores]:
             else:
                 scores[g.factor].fn += 1
         for pi, f in enumerate(res.predicted):
-            if pi not in res.matched_pred:
+            if pi not in res.matched_pred and not _duplicate_of_match(res, f):
                 scores[f.factor].fp += 1
     return dict(scores)
 
@@ -180,7 +188,7 @@ def report(corpus: Path, acts: Path | None, checker: Checker | None = None) -> d
             "missed": [(r.name, g.unit, g.factor, g.quote) for r in results for i, g in enumerate(r.gold)
                        if i not in r.matched_gold],
             "false": [(r.name, f.unit.label, f.factor, f.rule, f.quote) for r in results
-                      for i, f in enumerate(r.predicted) if i not in r.matched_pred],
+                      for i, f in enumerate(r.predicted) if i not in r.matched_pred and not _duplicate_of_match(r, f)],
         },
     }
     total = Scores(sum(s.tp for s in scores.values()), sum(s.fp for s in scores.values()),
