@@ -11,6 +11,9 @@ command -v soffice >/dev/null 2>&1 || need_apt+=(libreoffice-writer-nogui)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf ] || need_apt+=(fonts-dejavu-core)
 # PostgreSQL server binaries (initdb, pg_ctl): the registry tests start a throwaway cluster with them
 command -v initdb >/dev/null 2>&1 || compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need_apt+=(postgresql)
+# the opinion's PDF pages: Liberation fonts (metrics of Times New Roman) and pdftoppm to look at them
+[ -f /usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf ] || need_apt+=(fonts-liberation)
+command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
 # headless Chromium and its driver: the web application's browser tests (tests/test_web_browser.py)
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)

@@ -2,7 +2,7 @@
 traceback, the input's bytes unchanged, memory bounded.
 
 The memory bound is asserted over all cases together: the peak RSS of the child processes
-(measured per child with ``os.wait4``) stays under ``MEMORY_BOUND_MB``.
+(sampled from each child's /proc/PID/status while it runs) stays under ``MEMORY_BOUND_MB``.
 """
 
 import hashlib
@@ -27,18 +27,28 @@ class _Result:
 
 
 def run(cmd, *args, input=None):
-    """Run the CLI and measure this child's own peak RSS (os.wait4), not the test session's."""
+    """Run the CLI and sample its own peak RSS (VmHWM of its address space, which exec starts
+    afresh — unlike ru_maxrss, which carries the forking pytest's size across exec)."""
     import subprocess
     import tempfile
+    import time
 
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         proc = subprocess.Popen([cmd, *args], stdout=out, stderr=err, stdin=subprocess.DEVNULL,
                                 env=dict(os.environ, PYTHONWARNINGS="ignore"))
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        peak_kb = 0
+        status = Path(f"/proc/{proc.pid}/status")
+        while proc.poll() is None:
+            try:
+                for line in status.read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        peak_kb = max(peak_kb, int(line.split()[1]))
+            except (OSError, ValueError):
+                pass
+            time.sleep(0.01)
         out.seek(0)
         err.seek(0)
-        return _Result(proc.returncode, out.read(), err.read(), usage.ru_maxrss / 1024)
+        return _Result(proc.returncode, out.read(), err.read(), peak_kb / 1024)
 
 
 def _docx(path: Path, *paragraphs: str) -> Path:
