@@ -30,7 +30,7 @@ from expertise.language.morphology import Token
 _SPEC_KEYS = {"lemma", "text", "pos", "tags", "not", "optional", "skip", "mark", "name"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TokenSpec:
     lemmas: frozenset[str] | None = None
     text: regex.Pattern | None = None
@@ -43,6 +43,8 @@ class TokenSpec:
     name: str | None = None
 
     def matches(self, tok: Token) -> bool:
+        if self.lemmas_only:
+            return not self.lemmas.isdisjoint(tok.lemmas)
         if self.text is not None and not self.text.fullmatch(tok.lower):
             return False
         if self.lemmas is not None or self.pos is not None or self.tags is not None:
@@ -51,6 +53,12 @@ class TokenSpec:
         if self.negated is not None and self.negated.matches(tok):
             return False
         return True
+
+    @functools.cached_property
+    def lemmas_only(self) -> bool:
+        """Only a lemma set is asked for: a set intersection decides (the common, hot case)."""
+        return (self.lemmas is not None and self.text is None and self.pos is None and self.tags is None
+                and self.negated is None)
 
     def _reading_ok(self, r) -> bool:
         if self.lemmas is not None and r.lemma not in self.lemmas:
@@ -135,9 +143,42 @@ class Pattern:
                 out.append(m)
         return out
 
+    def find_near(self, tokens: list[Token], lo: int, hi: int) -> list[Match]:
+        """Matches starting in tokens[lo:hi], tried only where the anchor word occurs."""
+        anchor = self.specs[self.anchor_index]
+        lead, first = self.anchor_lead, self.specs[0]
+        starts = set()
+        for p in range(lo, min(hi + lead, len(tokens))):
+            if anchor.matches(tokens[p]):
+                starts.update(i for i in range(max(lo, p - lead), min(p, hi - 1) + 1) if first.matches(tokens[i]))
+        return self.find_all(tokens, sorted(starts))
+
     @property
     def anchor(self) -> TokenSpec:
         return self.specs[0]
+
+    @functools.cached_property
+    def anchor_index(self) -> int:
+        """The spec the index is built on: the most selective obligatory spec with literal words
+        (content words over short function words like «в», «по»), so that a pattern opening with a
+        preposition is tried only where its rare word occurs."""
+        best, best_score = 0, None
+        lead_ok = True
+        for n, spec in enumerate(self.specs):
+            keys = spec.literal_keys
+            if spec.optional:
+                lead_ok = lead_ok  # optional specs may sit before the anchor
+            if keys is None or spec.optional:
+                continue
+            score = (min(len(k) for k in keys), -len(keys))
+            if best_score is None or score > best_score:
+                best, best_score = n, score
+        return best
+
+    @functools.cached_property
+    def anchor_lead(self) -> int:
+        """How many tokens at most separate the pattern's first token from its anchor token."""
+        return sum(1 + spec.skip for spec in self.specs[1 : self.anchor_index + 1])
 
     @functools.cached_property
     def required(self) -> tuple[frozenset[str], ...]:

@@ -39,17 +39,19 @@ class Engine:
         self.by_key: dict[str, list[tuple[int, int]]] = defaultdict(list)  # → (rule, pattern) indexes
         self.unindexed: list[tuple[int, int]] = []
         self.checks: list[Rule] = []
+        self.index_keys: frozenset[str] = frozenset()
         for n, rule in enumerate(self.rules):
             if rule.check:
                 self.checks.append(rule)
                 continue
             for k, pattern in enumerate(rule.patterns):
-                keys = pattern.anchor.literal_keys
+                keys = pattern.specs[pattern.anchor_index].literal_keys
                 if keys is None:
                     self.unindexed.append((n, k))
                 else:
                     for key in keys:
                         self.by_key[key].append((n, k))
+        self.index_keys = frozenset(self.by_key)
 
     def check(self, doc: Document, min_severity: str = "hint") -> list[Finding]:
         ctx = DocContext(doc)
@@ -74,27 +76,31 @@ class Engine:
         tokens = ctx.tokens(unit)
         if not tokens:
             return []
-        candidates: dict[tuple[int, int], set[int]] = defaultdict(set)  # (rule, pattern) → token starts
+        anchors: dict[tuple[int, int], set[int]] = defaultdict(set)  # (rule, pattern) → anchor positions
         by_key = self.by_key
-        unit_keys: set[str] = set()
-        for tok in tokens:
-            unit_keys.update(tok.lemmas)
-            unit_keys.add(tok.lower)
-            for key in tok.lemmas:
-                for ref in by_key.get(key, ()):
-                    candidates[ref].add(tok.i)
-            if tok.lower not in tok.lemmas:
-                for ref in by_key.get(tok.lower, ()):
-                    candidates[ref].add(tok.i)
+        unit_keys: set[str] = set().union(*(tok.lemmas for tok in tokens))
+        unit_keys.update(tok.lower for tok in tokens)
+        hits = unit_keys & self.index_keys  # set operations in C: most tokens carry no anchor word
+        if hits:
+            for tok in tokens:
+                common = hits.intersection(tok.lemmas)
+                if tok.lower in hits:
+                    common.add(tok.lower)
+                for key in common:
+                    for ref in by_key[key]:
+                        anchors[ref].add(tok.i)
         for ref in self.unindexed:
-            candidates[ref] = set(range(len(tokens)))
+            anchors[ref] = set(range(len(tokens)))
         out = []
-        for n, k in sorted(candidates):
+        for n, k in sorted(anchors):
             rule = self.rules[n]
             pattern = rule.patterns[k]
             if not all(req & unit_keys for req in pattern.required):
                 continue  # a word the pattern cannot do without is absent from the unit
-            for match in pattern.find_all(tokens, sorted(candidates[(n, k)])):
+            lead, first = pattern.anchor_lead, pattern.specs[0]
+            starts = sorted({i for p in anchors[(n, k)] for i in range(max(0, p - lead), p + 1)
+                             if first.matches(tokens[i])})
+            for match in pattern.find_all(tokens, starts):
                 if self._accepted(rule, ctx, unit, tokens, match):
                     start, end = match.span
                     details = {name: tok.text for name, tok in match.captures.items()}
@@ -107,7 +113,7 @@ class Engine:
         for anti in rule.antipatterns:
             lo = max(0, match.first - len(anti.specs) * 4 - 8)
             hi = min(len(tokens), match.last + len(anti.specs) * 4 + 8)
-            for other in anti.find_all(tokens, range(lo, hi)):
+            for other in anti.find_near(tokens, lo, hi):
                 a_start, a_end = other.tokens[0].start, other.tokens[-1].end
                 if a_start < end and start < a_end:
                     return False

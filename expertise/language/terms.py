@@ -96,11 +96,20 @@ def _value(m: regex.Match) -> int | None:
     return words_value(words.split()) if words else None
 
 
+# a numeric term always ends with one of these words: the expensive patterns run only around them
+_UNIT_WORD = regex.compile(r"(?i)(?<![а-яё])(?:дн(?:я|ей|ям|и)|день|месяц|недел|час|лет|год)")
+
+
 def find_terms(text: str) -> list[Term]:
     """Every deadline mention in a text, in order, without overlaps."""
     found: list[Term] = []
+    seen: set[tuple[int, int]] = set()
+    windows = [(max(0, u.start() - 90), u.end() + 25) for u in _UNIT_WORD.finditer(text)]
     for pattern in (_TERM, _BARE):
-        for m in pattern.finditer(text):
+        for m in (m for lo, hi in windows for m in pattern.finditer(text, lo, min(hi, len(text)))):
+            if (m.start(), m.end()) in seen:
+                continue
+            seen.add((m.start(), m.end()))
             value = _value(m)
             if value is None and not m["digits"]:
                 continue

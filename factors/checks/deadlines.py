@@ -26,6 +26,7 @@ def _objects() -> frozenset[str]:
     return frozenset(knowledge("procedures")["objects"])
 
 
+@functools.lru_cache(maxsize=50_000)
 def _action_key(lemmas: frozenset[str]) -> str | None:
     for lemma in lemmas:
         for stem, key in _actions():
@@ -80,7 +81,8 @@ def _timed_actions(ctx) -> list[TimedAction]:
             at = next((t for t in tokens if t.start >= term.start), None)
             if at is None:
                 continue
-            same = [t for t in tokens if t.clause == at.clause and not (term.start <= t.start < term.end)]
+            window = tokens[max(0, at.i - 15): at.i + 15]  # the action governing a term stands near it
+            same = [t for t in window if t.clause == at.clause and not (term.start <= t.start < term.end)]
             best = None
             for parts in (("VERB", "INFN", "PRTS", "GRND"), ("NOUN", "PRTF")):  # a verb governs first
                 for tok in sorted(same, key=lambda t: abs(t.start - term.start)):

@@ -24,12 +24,14 @@ def _entries():
 @register_check("outdated-reference")
 def outdated_reference(ctx, rule):
     date = ctx.act_date
+    whole = "\n".join(u.text for u in ctx.doc.units)
+    present = [(p, since, e) for p, since, e in _entries() if date >= since and p.search(whole)]
+    if not present:
+        return
     for unit in ctx.doc.units:
         if not unit.is_normative:
             continue
-        for pattern, since, entry in _entries():
-            if date < since:
-                continue
+        for pattern, since, entry in present:
             for m in pattern.finditer(unit.text):
                 yield Hit(unit, m.start(), m.end(), details={
                     "what": entry["what"], "replacement": entry["replacement"], "basis": entry["basis"],
