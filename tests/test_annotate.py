@@ -226,3 +226,22 @@ def test_libreoffice_reads_the_annotated_docx_and_exports_the_comments(draft, tm
     notes = [str(a.get_object().get("/Contents")) for page in reader.pages for a in page.get("/Annots") or []
              if a.get_object().get("/Subtype") == "/Text"]
     assert sum("Коррупциогенный фактор" in n or "Требует проверки" in n for n in notes) == len(findings)
+
+
+def test_headers_footers_and_footnotes_are_checked_and_reported_not_commented(expertise_cmd, tmp_path):
+    from docx_factory import rewrite_package
+
+    b = DocxBuilder()
+    b.para("1. Порядок выдачи справок устанавливается настоящим постановлением.")
+    doc = b.doc
+    doc.sections[0].header.paragraphs[0].text = "Уполномоченный орган вправе отказать заявителю в выдаче справки."
+    doc.sections[0].footer.paragraphs[0].text = "Справка выдается при необходимости."
+    src = b.save(tmp_path / "parts.docx")
+    res = run_cmd(expertise_cmd, "check", src)
+    out = res.stdout.decode()
+    assert f"{src}:верхний колонтитул:3b:3b.vpravo-organ: «вправе»" in out
+    assert ":нижний колонтитул:4v:" in out
+    res = run_cmd(expertise_cmd, "annotate", src)
+    assert res.returncode == 0
+    assert "не размечено (положение не в основном тексте документа)" in res.stderr.decode()
+    assert _comment_anchors(tmp_path / "parts.expertise.docx") == {}

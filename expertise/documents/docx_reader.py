@@ -255,6 +255,7 @@ def load_docx(path: str, record_pieces: bool = False) -> LoadedDocx:
         styles_root = package.xml(styles_name) if styles_name else None
         numbering_root = package.xml(numbering_name) if numbering_name else None
         title = _core_title(package)
+        extra_roots = _other_part_roots(package, main)
     ns = _namespace(document_root)
     body = document_root.find(f"{{{ns}}}body")
     blocks: list[Block] = []
@@ -267,7 +268,28 @@ def load_docx(path: str, record_pieces: bool = False) -> LoadedDocx:
         blocks = walker.walk()
         paragraphs = list(body.iter(f"{{{ns}}}p"))
     raw = RawDocument(path=path, format="docx", blocks=blocks, title=title)
+    styles = _Styles(styles_root, ns)
+    for part_name, root in extra_roots:
+        walker = BodyWalker(root, NumberingResolver(numbering_root, styles_root), styles, ns, part=part_name)
+        if root.tag == f"{{{ns}}}footnotes" or root.tag == f"{{{ns}}}endnotes":
+            notes = [n for n in root if n.get(f"{{{ns}}}type") in (None, "normal")]
+            part_blocks = [b for note in notes for b in walker._blocks(note)]
+        else:
+            part_blocks = walker.walk()
+        if part_blocks:
+            raw.other_parts[part_name] = part_blocks
     return LoadedDocx(main, document_root, body, raw, pieces, paragraphs)
+
+
+def _other_part_roots(package: _Package, main: str) -> list[tuple[str, Any]]:
+    """Headers, footers, footnotes and endnotes of the main part, named «header1», «footnotes» …"""
+    out = []
+    for rtype, name in package.relationships(main):
+        kind = rtype.rsplit("/", 1)[-1]
+        if kind in ("header", "footer", "footnotes", "endnotes") and package.has(name):
+            label = posixpath.splitext(posixpath.basename(name))[0]
+            out.append((label, package.xml(name)))
+    return sorted(out, key=lambda item: item[0])
 
 
 def read_docx(path: str) -> RawDocument:
@@ -366,8 +388,10 @@ def _on(value: str | None) -> bool:
 class BodyWalker:
     """Walks ``w:body`` in document order into blocks (see the module docstring for the rules)."""
 
-    def __init__(self, body: Any, resolver: NumberingResolver, styles: _Styles, ns: str = W_MAIN) -> None:
+    def __init__(self, body: Any, resolver: NumberingResolver, styles: _Styles, ns: str = W_MAIN,
+                 part: str = "body") -> None:
         self._ns = ns
+        self.part = part  # Location.part of what this walker emits: "body", "header1", "footnotes" …
         self.body = body
         self.resolver = resolver
         self.styles = styles
@@ -464,7 +488,7 @@ class BodyWalker:
             match = _HEADING_NAME.match(style)
             if match:
                 heading = int(match.group(1))
-        blocks.append(Paragraph(text=text, location=Location("body", self.index_of.get(p, -1)),
+        blocks.append(Paragraph(text=text, location=Location(self.part, self.index_of.get(p, -1)),
                                 number=number, style=style, heading_level=heading))
 
     def _mark_deleted(self, p: Any) -> bool:
@@ -509,7 +533,7 @@ class BodyWalker:
         location = _first_location(rows)
         if location is None:
             first = next(tbl.iter(self._P), None)
-            location = Location("body", self.index_of.get(first, -1) if first is not None else -1)
+            location = Location(self.part, self.index_of.get(first, -1) if first is not None else -1)
         return Table(rows=rows, location=location)
 
     # -- inline content ----------------------------------------------------------------------

@@ -449,7 +449,35 @@ def build_document(raw: RawDocument) -> Document:
     for i, unit in enumerate(units):
         unit.index = i
     title = _title(root) or raw.title
-    return Document(path=raw.path, format=raw.format, root=root, title=title, units=units)
+    document = Document(path=raw.path, format=raw.format, root=root, title=title, units=units)
+    index = len(units)
+    for part, blocks in raw.other_parts.items():
+        name = _part_name(part)
+        part_units = []
+        for block in blocks:
+            paragraphs = [block] if isinstance(block, Paragraph) else [
+                b for row in block.rows for cell in row for b in cell if isinstance(b, Paragraph)]
+            for p in paragraphs:
+                if p.text.strip():
+                    unit = Unit(Kind.PARAGRAPH, text=p.text, location=p.location, label=name, index=index)
+                    index += 1
+                    part_units.append(unit)
+        if part_units:
+            document.other_parts[part] = part_units
+    return document
+
+
+def _part_name(part: str) -> str:
+    """«header1» → «верхний колонтитул», «footnotes» → «сноски» (how a lawyer names them)."""
+    if part.startswith("header"):
+        return "верхний колонтитул"
+    if part.startswith("footer"):
+        return "нижний колонтитул"
+    if part.startswith("footnotes"):
+        return "сноска"
+    if part.startswith("endnotes"):
+        return "концевая сноска"
+    return part
 
 
 def _title(root: Unit) -> str | None:

@@ -56,7 +56,9 @@ class Engine:
     def check(self, doc: Document, min_severity: str = "hint") -> list[Finding]:
         ctx = DocContext(doc)
         findings: list[Finding] = []
-        for unit in doc.units:
+        # headers, footers and footnotes are checked too (their findings are reported, not commented)
+        extra = [u for units in doc.other_parts.values() for u in units]
+        for unit in doc.units + extra:
             if unit.is_normative:
                 findings.extend(self._patterns(ctx, unit))
         for rule in self.checks:
