@@ -128,7 +128,9 @@ def test_comment_text_names_factor_citation_explanation_and_fix(draft, tmp_path)
     assert first.rstrip().endswith("expertise · 3b.vpravo-organ · №1")
 
 
-def test_review_round_trip_reports_rejected_edited_added(draft, tmp_path):
+def _reviewed(draft, tmp_path, added_text="Уточнить срок отзыва"):
+    """Annotate, then do what an expert does in Word: delete the first comment, rewrite the second,
+    add one of their own on «Заявитель вправе отозвать заявление»."""
     from expertise.annotation.writer import annotate_docx
 
     annotated = tmp_path / "annotated.docx"
@@ -139,19 +141,16 @@ def test_review_round_trip_reports_rejected_edited_added(draft, tmp_path):
     document = etree.fromstring(parts["word/document.xml"])
     comments = etree.fromstring(parts["word/comments.xml"])
     ours = [c for c in comments.iter(f"{{{W}}}comment") if c.get(f"{{{W}}}author") == "expertise"]
-    # the expert deletes the first comment (the comment and its marks) …
     gone = ours[0].get(f"{{{W}}}id")
     comments.remove(ours[0])
     for el in list(document.iter(f"{{{W}}}commentRangeStart", f"{{{W}}}commentRangeEnd", f"{{{W}}}commentReference")):
         if el.get(f"{{{W}}}id") == gone:
             target = el.getparent() if el.tag == f"{{{W}}}commentReference" else el
             target.getparent().remove(target)
-    # … rewrites the second …
     second_t = list(ours[1].iter(f"{{{W}}}t"))[1]
     second_t.text = "Согласна: исключить слова «может быть отказано»."
-    # … and adds one of their own on «Заявитель вправе отозвать заявление»
     new = etree.SubElement(comments, f"{{{W}}}comment", {f"{{{W}}}id": "900", f"{{{W}}}author": "Эксперт"})
-    etree.SubElement(etree.SubElement(etree.SubElement(new, f"{{{W}}}p"), f"{{{W}}}r"), f"{{{W}}}t").text = "Уточнить срок отзыва"
+    etree.SubElement(etree.SubElement(etree.SubElement(new, f"{{{W}}}p"), f"{{{W}}}r"), f"{{{W}}}t").text = added_text
     target_run = next(r for r in document.iter(f"{{{W}}}r") if "".join(t.text or "" for t in r.iter(f"{{{W}}}t")) == "Заявитель вправе отозвать заявление")
     target_run.addprevious(etree.Element(f"{{{W}}}commentRangeStart", {f"{{{W}}}id": "900"}))
     target_run.addnext(etree.Element(f"{{{W}}}commentRangeEnd", {f"{{{W}}}id": "900"}))
@@ -161,6 +160,11 @@ def test_review_round_trip_reports_rejected_edited_added(draft, tmp_path):
     with zipfile.ZipFile(reviewed, "w") as z:
         for name, data in parts.items():
             z.writestr(name, data)
+    return reviewed, findings
+
+
+def test_review_round_trip_reports_rejected_edited_added(draft, tmp_path):
+    reviewed, findings = _reviewed(draft, tmp_path)
     review = read_review(str(reviewed))
     counts = review.to_dict()["counts"]
     assert counts == {"accepted": len(findings) - 2, "edited": 1, "rejected": 1, "added": 2}  # + the colleague's
@@ -169,6 +173,25 @@ def test_review_round_trip_reports_rejected_edited_added(draft, tmp_path):
     added = [c for c in review.by_status("added") if c.author == "Эксперт"][0]
     assert added.quote == "Заявитель вправе отозвать заявление" and added.unit == "пункт 1.3"
     assert review.by_status("rejected")[0].rule == findings[0].rule
+
+
+def test_opinion_from_a_reviewed_docx_has_exactly_what_the_expert_left(expertise_cmd, draft, tmp_path):
+    reviewed, findings = _reviewed(draft, tmp_path, added_text="4в: срок отзыва заявления не определен.\n"
+                                                               "Предложение: указать срок отзыва заявления.")
+    out = tmp_path / "opinion.md"
+    res = run_cmd(expertise_cmd, "opinion", str(reviewed), "--format", "md", "-o", str(out), "--no-registry",
+                  "--form", "departmental")
+    assert res.returncode == 0, res.stderr.decode()
+    text = out.read_text(encoding="utf-8")
+    assert "не включено: укажите в нем фактор" in res.stderr.decode()  # the colleague's note names no factor
+    kept = [f for f in findings[1:] if f.severity == "finding"]
+    numbered = [line for line in text.splitlines() if line.startswith("**") and ".**" in line.split(" ", 1)[0]]
+    assert len(numbered) == len(kept) + 1, numbered
+    assert "исключить слова «может быть отказано»" in text  # the expert's edited wording
+    assert "указать срок отзыва заявления" in text and "«Заявитель вправе отозвать заявление»" in text
+    rejected = findings[0]
+    assert f"«{rejected.quote}»" not in text.split("Иные положения")[0] or rejected.quote in (
+        f.quote for f in findings[1:])
 
 
 def test_review_command_json(expertise_cmd, draft, tmp_path):

@@ -135,6 +135,15 @@ def opinion_command(draft, form, fmt, output, force, templates_dir, opinion_date
     document = read_stdin_text(sys.stdin.buffer.read()) if draft == "-" else read_document(draft)
     checker = Checker(min_severity=min_severity, settings=settings)
     report = checker.check_document(document)
+    if draft != "-":
+        # an annotated DOCX reviewed by the expert: the findings as the expert left them
+        from expertise.opinion.reviewed import findings_from_review, is_reviewed
+
+        review = is_reviewed(draft)
+        if review is not None:
+            report.findings, warnings = findings_from_review(review, document, report.findings, checker.catalogue)
+            for warning in warnings:
+                click.echo(warning, err=True)
     options = OpinionOptions(
         form=form, date=when, number=number, addressee=addressee, min_severity=min_severity,
         act={"kind": act_kind, "body": act_body, "date": act_date, "number": act_number, "title": act_title},
