@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from expertise.documents.blocks import Block, Location, Paragraph, RawDocument, Table
-from expertise.documents.docx_numbering import LATIN_LOWER, RUSSIAN_LOWER
+from expertise.documents.docx_numbering import LATIN_LOWER, RUSSIAN_LOWER, _roman
 from expertise.documents.xmlsafe import parse_xml
 from expertise.errors import InputError
 
@@ -307,20 +307,6 @@ def _int(value: str | None) -> int | None:
         return int(value.strip())
     except ValueError:
         return None
-
-
-_ROMAN = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-          (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
-
-
-def _roman(value: int) -> str:
-    if value <= 0:
-        return str(value)
-    out = []
-    for amount, letters in _ROMAN:
-        count, value = divmod(value, amount)
-        out.append(letters * count)
-    return "".join(out)
 
 
 def _alpha(value: int, alphabet: str, sync: bool) -> str:
