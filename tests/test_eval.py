@@ -1,6 +1,6 @@
 """`expertise eval` in the build: quality on the corpus must not regress.
 
-The floors are the figures measured when they were set (2026-11-23: overall F1 0.514) minus 0.05.
+The floors are the figures measured when they were set (2026-11-23: overall F1 0.542) minus 0.05.
 They are a regression guard, not the goal: issue 4 asks for per-factor F1 ≥ 0.8, which the
 catalogue does not reach yet. Raise a floor whenever a factor improves.
 """
@@ -9,8 +9,8 @@ from conftest import ROOT
 from expertise.evaluation import report
 
 FLOORS = {  # per-factor F1 measured − 0.05
-    "3a": 0.23, "3b": 0.43, "3v": 0.70, "3g": 0.61, "3d": 0.45, "3e": 0.35,
-    "3zh": 0.13, "3z": 0.45, "3i": 0.28, "4a": 0.61, "4b": 0.61, "4v": 0.79,
+    "3a": 0.23, "3b": 0.49, "3v": 0.70, "3g": 0.61, "3d": 0.45, "3e": 0.35,
+    "3zh": 0.35, "3z": 0.45, "3i": 0.28, "4a": 0.61, "4b": 0.61, "4v": 0.79,
 }
 
 
@@ -20,7 +20,7 @@ def test_corpus_quality_does_not_regress():
     f1 = {factor: s["f1"] for factor, s in rep["factors"].items()}
     below = {factor: (f1.get(factor, 0.0), floor) for factor, floor in FLOORS.items() if f1.get(factor, 0.0) < floor}
     assert not below, f"F1 below the floor (measured, floor): {below}"
-    assert rep["overall"]["f1"] >= 0.46
+    assert rep["overall"]["f1"] >= 0.49
     assert rep["label_accuracy"] >= 0.95
 
 

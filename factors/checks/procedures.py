@@ -16,9 +16,10 @@ ELEMENTS = {
     "appeal": ("порядок обжалования решений и действий (бездействия)",
                regex.compile(r"обжалова|досудебн|жалоб", regex.IGNORECASE)),
     "notice": ("уведомление заявителя о принятом решении",
-               regex.compile(r"уведомл\w+\s+(?:заявител|получател|участник)|уведомлени\w+\s+[^.;]{0,60}(?:заявител|получател|участник)|"
-                             r"(?:направля|выда|сообща|информиру)\w*\s+[^.;]{0,80}(?:заявител|получател|участник)|"
-                             r"(?:заявител|получател|участник)\w*\s+[^.;]{0,40}(?:уведомля|направля|информиру|сообща)",
+               regex.compile(r"уведомл\w+\s+(?:заявител|получател|участник|гражданин|кандидат|претендент)|"
+                             r"уведомлени\w+\s+[^.;]{0,60}(?:заявител|получател|участник|гражданин|кандидат|претендент)|"
+                             r"(?:направля|выда|сообща|информиру)\w*\s+[^.;]{0,80}(?:заявител|получател|участник|гражданин|кандидат|претендент)|"
+                             r"(?:заявител|получател|участник|гражданин|кандидат|претендент)\w*[\s,]+[^.;]{0,80}(?:уведомля|направля|информиру|сообща)",
                              regex.IGNORECASE)),
     "result_form": ("форма решения (результата)",
                     regex.compile(r"в\s+форме|по\s+форме|оформля\w+|результат\w*\s+[^.;]{0,80}(?:явля|выда)|"
@@ -129,9 +130,25 @@ def checklist_rows(ctx) -> list[tuple[Unit, dict[str, bool]]]:
 def procedure_without_term(ctx, rule):
     if not ctx.requisites.is_procedure_act:
         return
+    from expertise.factors.checks.deadlines import _action_key
+
+    groups = dict((id(h), units) for h, units in procedures(ctx))
     for head, marks in checklist_rows(ctx):
-        if not marks["срок"]:
-            missing = [k for k, ok in marks.items() if not ok]
+        if marks["срок"]:
+            continue
+        missing = [k for k, ok in marks.items() if not ok]
+        # anchor on the action the procedure performs without a term («рассматривает заявление»)
+        anchor = None
+        for unit in (w for u in groups.get(id(head), []) for w in u.walk()):
+            verb = next((t for t in ctx.tokens(unit) if _action_key(t.lemmas)
+                         and any(r.pos in ("VERB", "PRTS") and r.score > 0.2 for r in t.readings)), None)
+            if verb is not None:
+                anchor = (unit, verb.start, verb.end)
+                break
+        if anchor is None:
             end = min(len(head.text.rstrip(" .:")), 120)
-            yield Hit(head, head.marker_end + (len(head.text[head.marker_end:]) - len(head.text[head.marker_end:].lstrip())),
-                      end, details={"missing": ", ".join(missing)})
+            start = head.marker_end + (len(head.text[head.marker_end:]) - len(head.text[head.marker_end:].lstrip()))
+            anchor = (head, start, end)
+        unit, start, end = anchor
+        yield Hit(unit, start, end, related=[head] if unit is not head else [],
+                  details={"missing": ", ".join(missing), "procedure": head.text.strip()[:120]})
