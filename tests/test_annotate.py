@@ -268,3 +268,27 @@ def test_headers_footers_and_footnotes_are_checked_and_reported_not_commented(ex
     assert res.returncode == 0
     assert "не размечено (положение не в основном тексте документа)" in res.stderr.decode()
     assert _comment_anchors(tmp_path / "parts.expertise.docx") == {}
+
+
+def test_footnotes_are_checked_too(expertise_cmd, tmp_path):
+    from docx_factory import rewrite_package
+
+    b = DocxBuilder()
+    b.para("1. Справка выдается в порядке, установленном настоящим постановлением.")
+    src = b.save(tmp_path / "src.docx")
+    with zipfile.ZipFile(src) as z:
+        rels = z.read("word/_rels/document.xml.rels").decode()
+        types = z.read("[Content_Types].xml").decode()
+    rels = rels.replace("</Relationships>", '<Relationship Id="rIdFn" Type="http://schemas.openxmlformats.org/'
+                        'officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/></Relationships>')
+    types = types.replace("</Types>", '<Override PartName="/word/footnotes.xml" ContentType="application/'
+                          'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>')
+    footnotes = (f'<?xml version="1.0" encoding="UTF-8"?><w:footnotes xmlns:w="{W}">'
+                 '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+                 '<w:footnote w:id="1"><w:p><w:r><w:t>Администрация вправе отказать заявителю в выдаче справки.'
+                 "</w:t></w:r></w:p></w:footnote></w:footnotes>")
+    out = rewrite_package(src, tmp_path / "notes.docx", {"word/_rels/document.xml.rels": rels.encode(),
+                                                          "[Content_Types].xml": types.encode(),
+                                                          "word/footnotes.xml": footnotes.encode()})
+    res = run_cmd(expertise_cmd, "check", out)
+    assert f"{out}:сноска:3b:3b.vpravo-organ: «вправе»" in res.stdout.decode(), res.stdout.decode() + res.stderr.decode()
