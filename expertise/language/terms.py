@@ -96,6 +96,8 @@ def _value(m: regex.Match) -> int | None:
     return words_value(words.split()) if words else None
 
 
+# …and has a number (digits or a number word) shortly before that word
+_NUMBER_BEFORE = regex.compile(r"\d|(?i:одн|один|дв[уа]|тр[её]|три|четыр|пят|шест|сем|восем|девят|десят|дцат|сорок|девяност|\bсто|\bста)")
 # a numeric term always ends with one of these words: the expensive patterns run only around them
 _UNIT_WORD = regex.compile(r"(?i)(?<![а-яё])(?:дн(?:я|ей|ям|и)|день|месяц|недел|час|лет|год)")
 
@@ -104,7 +106,8 @@ def find_terms(text: str) -> list[Term]:
     """Every deadline mention in a text, in order, without overlaps."""
     found: list[Term] = []
     seen: set[tuple[int, int]] = set()
-    windows = [(max(0, u.start() - 90), u.end() + 25) for u in _UNIT_WORD.finditer(text)]
+    windows = [(max(0, u.start() - 90), u.end() + 25) for u in _UNIT_WORD.finditer(text)
+               if _NUMBER_BEFORE.search(text, max(0, u.start() - 60), u.start())]
     for pattern in (_TERM, _BARE):
         for m in (m for lo, hi in windows for m in pattern.finditer(text, lo, min(hi, len(text)))):
             if (m.start(), m.end()) in seen:
@@ -117,14 +120,18 @@ def find_terms(text: str) -> list[Term]:
             working = None if kind is None else kind.lower().startswith("рабоч")
             core = min(m.start(g) for g in ("digits", "w2", "w3") if m.start(g) >= 0)
             found.append(Term(m.group(), m.start(), m.end(), value, _unit_name(m["unit"]), working, core))
-    for m in _COMPOUND_TERM.finditer(text):
-        cv = compound_value(m["word"])
-        if cv:
-            found.append(Term(m.group(), m.start(), m.end(), cv[0], cv[1], None))
-    for m in _DAY_OF_MONTH.finditer(text):
-        found.append(Term(m.group(), m.start(), m.end(), int(m["day"]), "day-of-month", None))
-    for m in _DATED.finditer(text):
-        found.append(Term(m.group(), m.start(), m.end()))
+    lower = text.lower()  # cheap substring checks before the full scans
+    if "срок" in lower:
+        for m in _COMPOUND_TERM.finditer(text):
+            cv = compound_value(m["word"])
+            if cv:
+                found.append(Term(m.group(), m.start(), m.end(), cv[0], cv[1], None))
+    if "числа" in lower:
+        for m in _DAY_OF_MONTH.finditer(text):
+            found.append(Term(m.group(), m.start(), m.end(), int(m["day"]), "day-of-month", None))
+    if any(k in lower for k in ("поздн", "день", "дату", "тот же", "незамедл", "ежем", "ежекв", "ежег", "ежен", "срок")):
+        for m in _DATED.finditer(text):
+            found.append(Term(m.group(), m.start(), m.end()))
     found.sort(key=lambda t: (t.start, -(t.end - t.start)))
     out: list[Term] = []
     for term in found:

@@ -25,7 +25,9 @@ def _entries():
 def outdated_reference(ctx, rule):
     date = ctx.act_date
     whole = "\n".join(u.text for u in ctx.doc.units)
-    present = [(p, since, e) for p, since, e in _entries() if date >= since and p.search(whole)]
+    lower = whole.lower()
+    present = [(p, since, e) for p, since, e in _entries() if date >= since
+               and any(k in lower for k in e.get("keywords") or ()) and p.search(whole)]
     if not present:
         return
     for unit in ctx.doc.units:
