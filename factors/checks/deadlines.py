@@ -52,8 +52,13 @@ _SINCE = regex.compile(r"^\s*(?:со\s+дня|с\s+даты|с\s+момента|
                        r"(?:(?:его|ее|её|их)\s+)?(?P<event>[а-яё]+)(?:\s+(?P<what>[а-яё]+))?", regex.IGNORECASE)
 
 
+_CONNECTIVE_AT_END = regex.compile(r"(?:со\s+дня|с\s+даты|с\s+момента|после\s+дня|до\s+дня|до\s+даты)\s*$", regex.IGNORECASE)
+
+
 def _since(ctx, unit: Unit, term: Term) -> str | None:
-    m = _SINCE.match(unit.text[term.end:])
+    rest = unit.text[term.end:]
+    tail = _CONNECTIVE_AT_END.search(term.text)  # the term sometimes swallows «со дня» itself
+    m = _SINCE.match((tail.group(0) if tail else "") + rest)
     if not m:
         return None
     from expertise.language.morphology import readings
@@ -145,44 +150,111 @@ _TOTAL = regex.compile(
     r"(?:государственной\s+|муниципальной\s+)?(?:услуги|функции|субсидии|заявлени[яй])",
     regex.IGNORECASE,
 )
+# «Решение о … принимается … не позднее 30 рабочих дней со дня представления документов»: the term to
+# the decision, counted from the application; the stages up to the decision must fit into it.
+_DECISION = regex.compile(r"\bрешени[ея]\b.{0,250}?\bприним(?:ается|аются|ает|ают)\b", regex.IGNORECASE | regex.DOTALL)
+_FROM_APPLICATION = ("поступление", "представление", "регистрация", "подача", "получение")
+# «Срок выполнения административной процедуры (действия) — 7 рабочих дней»: the stage's own term.
+_STAGE_TERM = regex.compile(
+    r"(?:максимальный\s+)?срок\s+(?:выполнения|исполнения|осуществления)\s+"
+    r"(?:административной\s+процедуры|административного\s+действия|действия|процедуры)",
+    regex.IGNORECASE,
+)
+_DECISION_STAGE = regex.compile(r"\bпринятие\b|\bподписание\b", regex.IGNORECASE)
+_DELIVERY_STAGE = regex.compile(r"^\W*[\d.]*\s*(?:выдача|направление|вручение|уведомление)", regex.IGNORECASE)
+
+
+@dataclass
+class Total:
+    unit: Unit
+    term: Term
+    to_decision: bool  # the term runs to the decision, not to the delivery of the result
+
+
+def _stated_total(ctx, section: Unit) -> Total | None:
+    decision = None
+    for unit in ctx.doc.units:
+        if not unit.is_normative or section in unit.ancestors or unit is section:
+            continue
+        days = [t for t in ctx.terms(unit) if t.days is not None and t.unit == "day"]
+        if not days:
+            continue
+        m = _TOTAL.search(unit.text)
+        if m:
+            after = [t for t in days if t.start >= m.start()]
+            if after:
+                return Total(unit, after[0], to_decision=False)
+        m = _DECISION.search(unit.text)
+        if decision is None and m:
+            for term in days:
+                since = _since(ctx, unit, term) or ""
+                if term.start >= m.start() and since.startswith(_FROM_APPLICATION):
+                    decision = Total(unit, term, to_decision=True)
+                    break
+    return decision
+
+
+def _stage_of(unit: Unit, section: Unit) -> Unit:
+    """The procedure a unit belongs to: its ancestor standing directly under the section."""
+    node = unit
+    while node.parent is not None and node.parent is not section:
+        node = node.parent
+    return node if node.parent is section else unit
+
+
+def _stage_terms(ctx, section: Unit, total: Total) -> list[tuple[Unit, Unit, Term]]:
+    """(stage, unit, term) for each «Срок выполнения административной процедуры — …» of the section."""
+    out: list[tuple[Unit, Unit, Term]] = []
+    seen: set[int] = set()
+    for unit in section.walk():
+        m = _STAGE_TERM.search(unit.text) if unit.is_normative else None
+        if not m:
+            continue
+        term = next((t for t in ctx.terms(unit) if t.start >= m.start() and t.days is not None), None)
+        if term is None or term.unit != "day" or not _same_kind(term, total.term):
+            continue
+        stage = _stage_of(unit, section)
+        if id(stage) in seen:
+            continue
+        seen.add(id(stage))
+        out.append((stage, unit, term))
+    if total.to_decision:
+        decided = next((i for i, (stage, _, _) in enumerate(out) if _DECISION_STAGE.search(stage.text)), None)
+        if decided is not None:
+            out = out[: decided + 1]
+        else:
+            out = [item for item in out if not _DELIVERY_STAGE.search(item[0].text)]
+    return out
 
 
 @register_check("total-term-vs-stages")
 def total_term_vs_stages(ctx, rule):
     """A stated total term shorter than the sum of the stage terms of the procedures section."""
-    actions = timed_actions(ctx)
-    total = None
-    for unit in ctx.doc.units:
-        if not unit.is_normative:
-            continue
-        m = _TOTAL.search(unit.text)
-        if not m:
-            continue
-        terms = [t for t in ctx.terms(unit) if t.start >= m.start() and t.days is not None and t.unit == "day"]
-        if terms:
-            total = (unit, terms[0])
-            break
-    if total is None:
-        return
-    total_unit, total_term = total
     section = _procedures_section(ctx.doc)
     if section is None:
         return
-    stages: dict[str, TimedAction] = {}
-    for ta in actions:
-        if ta.unit is total_unit or section not in ta.unit.ancestors or ta.term.unit != "day":
-            continue
-        if not _same_kind(ta.term, total_term):
-            continue
-        stages.setdefault(ta.action, ta)  # one term per action: the first stated
+    total = _stated_total(ctx, section)
+    if total is None:
+        return
+    staged = _stage_terms(ctx, section, total)
+    if len(staged) >= 2:
+        stages = [(unit, term, stage.text.split(".", 2)[-1].strip(" .") or unit.label) for stage, unit, term in staged]
+    else:
+        by_action: dict[str, TimedAction] = {}
+        for ta in timed_actions(ctx):
+            if ta.unit is total.unit or section not in ta.unit.ancestors or ta.term.unit != "day":
+                continue
+            if _same_kind(ta.term, total.term):
+                by_action.setdefault(ta.action, ta)  # one term per action: the first stated
+        stages = [(ta.unit, ta.term, ta.action) for ta in by_action.values()]
     if len(stages) < 2:
         return
-    total_days = sum(ta.term.value for ta in stages.values())
-    if total_days > total_term.value:
-        ordered = sorted(stages.values(), key=lambda ta: ta.unit.index)
-        yield Hit(total_unit, total_term.core_start, total_term.end, related=[ta.unit for ta in ordered], details={
-            "total": total_term.text, "sum": total_days,
-            "stages": "; ".join(f"{ta.action} — {ta.term.text} ({ta.unit.label})" for ta in ordered),
+    total_days = sum(term.value for _, term, _ in stages)
+    if total_days > total.term.value:
+        ordered = sorted(stages, key=lambda s: s[0].index)
+        yield Hit(total.unit, total.term.core_start, total.term.end, related=[unit for unit, _, _ in ordered], details={
+            "total": total.term.text, "sum": total_days,
+            "stages": "; ".join(f"{name} — {term.text} ({unit.label})" for unit, term, name in ordered),
         })
 
 
@@ -192,7 +264,8 @@ def _procedures_section(doc) -> Unit | None:
         if unit.kind in (Kind.SECTION, Kind.CHAPTER, Kind.POINT) and unit.text:
             heading = unit.full_text()[:300] if unit.kind == Kind.POINT else " ".join(
                 [unit.text] + [c.text for c in unit.children if c.kind == Kind.TITLE])
-            if regex.search(r"административных\s+процедур|последовательность\s+и\s+сроки", heading, regex.IGNORECASE):
+            if regex.search(r"административных\s+процедур|последовательность\s+(?:и\s+сроки|действий|выполнения)",
+                            heading, regex.IGNORECASE):
                 if unit.kind != Kind.POINT or len(unit.text) < 250:
                     return unit
     return None
