@@ -70,6 +70,8 @@ class Engine:
                 softer = self.catalogue.by_id[f.rule].params.get("in_federal_statute") if f.rule in self.catalogue.by_id else None
                 if softer:
                     f.severity = softer
+            # «skip»: what a statute regulates by its own design is not even worth a hint
+            findings = [f for f in findings if f.severity != "skip"]
         floor = SEVERITY_ORDER[min_severity]
         findings = [f for f in findings if SEVERITY_ORDER[f.severity] >= floor]
         return _deduplicate(findings)
