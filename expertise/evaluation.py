@@ -116,10 +116,12 @@ class Scores:
 
 
 def _duplicate_of_match(res: DraftResult, f: Finding) -> bool:
-    """A second finding on the same words as a matched one, or a satellite factor in the same unit
-    (3б beside 3в, 4в beside 3а), is the same provision cited under two factors, not a false alarm."""
+    """A second finding on the same words as a matched one, the same factor again in the same unit
+    (ПФР and ФСС in one sentence), or a satellite factor in the same unit (3б beside 3в, 4в beside
+    3а), is the same provision cited once more, not a false alarm."""
     return any(p is not f and i in res.matched_pred and p.unit is f.unit and (
-        (p.start < f.end and f.start < p.end) or f.factor in p.also_factors or p.factor in f.also_factors)
+        (p.start < f.end and f.start < p.end) or f.factor == p.factor
+        or f.factor in p.also_factors or p.factor in f.also_factors)
         for i, p in enumerate(res.predicted))
 
 

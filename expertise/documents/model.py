@@ -10,7 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+import regex
+
 from expertise.documents.blocks import Location
+
+# The applicant's own words in a form appended to the act: a declaration, not a provision.
+_FORM_DECLARATION = regex.compile(
+    r"\W*(?:я\b|прошу\b|подтверждаю\b|настоящим\s+(?:подтверждаю|сообщаю|даю)|даю\s+(?:свое\s+|своё\s+)?согласие\b|"
+    r"обязуюсь\b|гарантирую\b|согласен\b|согласна\b|ознакомлен\b|ознакомлена\b)",
+    regex.IGNORECASE,
+)
 
 
 class Kind:
@@ -102,7 +111,9 @@ class Unit:
 
     @property
     def is_normative(self) -> bool:
-        return self.kind in Kind.NORMATIVE and bool(self.text.strip())
+        """A provision of the act: not a heading, and not the applicant's own words in a form
+        appended to it («Подтверждаю, что …», «Прошу предоставить …»)."""
+        return self.kind in Kind.NORMATIVE and bool(self.text.strip()) and not _FORM_DECLARATION.match(self.text)
 
     def enclosing(self, *kinds: str) -> Unit | None:
         node = self.parent

@@ -101,7 +101,10 @@ def _affects_persons(ctx: MatchContext, arg: Any) -> bool:
     if tok is not None and _decides_about_persons(ctx, tok):
         return True
     clause = ctx.tokens[ctx.match.first].clause
-    return any(is_private_party(t.lemmas) for t in ctx.tokens if t.clause == clause)
+    # the subject itself is not the addressee («представитель нанимателя вправе …»)
+    subject = clause_subject(ctx.tokens, ctx.match.first)
+    own = {t.i for t in subject.tokens} if subject is not None else set()
+    return any(is_private_party(t.lemmas) for t in ctx.tokens if t.clause == clause and t.i not in own)
 
 
 @condition("passive_agent")
