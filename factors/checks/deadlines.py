@@ -48,24 +48,60 @@ class TimedAction:
         return self.action, self.obj, self.since
 
 
-_SINCE = regex.compile(r"^\s*(?:со\s+дня|с\s+даты|с\s+момента|после\s+дня|после|до\s+дня|до\s+даты)\s+"
-                       r"(?:(?:его|ее|её|их)\s+)?(?P<event>[а-яё]+)(?:\s+(?P<what>[а-яё]+))?", regex.IGNORECASE)
-
-
+_SINCE = regex.compile(r"^,?\s*(?:со\s+дня|с\s+даты|с\s+момента|после\s+дня|после|до\s+дня|до\s+даты|"
+                       r"следующ\w+\s+за\s+дн[её]м)\s+"
+                       r"(?:(?:его|ее|её|их)\s+)?(?P<words>[а-яё]+(?:\s+[а-яё]+){0,2})", regex.IGNORECASE)
 _CONNECTIVE_AT_END = regex.compile(r"(?:со\s+дня|с\s+даты|с\s+момента|после\s+дня|до\s+дня|до\s+даты)\s*$", regex.IGNORECASE)
+_DETERMINERS = frozenset({"такой", "указанный", "соответствующий", "этот", "данный", "настоящий"})
+
+
+def _since_span(unit: Unit, term: Term) -> tuple[str | None, int]:
+    """The event a term runs from («со дня [поступления заявления]») and where that phrase ends."""
+    rest = unit.text[term.end:]
+    tail = _CONNECTIVE_AT_END.search(term.text)  # the term sometimes swallows «со дня» itself
+    prefix = tail.group(0) if tail else ""
+    m = _SINCE.match(prefix + rest)
+    if not m:
+        return None, term.end
+    from expertise.language.morphology import readings
+
+    lemmas: list[str] = []
+    end = m.start("words")
+    for word in regex.finditer(r"[а-яё]+", m["words"], regex.IGNORECASE):
+        parses = readings(word.group().lower())
+        lemma = next((r.lemma for r in parses if r.pos == "NOUN"), None)
+        adj = next((r.lemma for r in parses if r.pos in ("ADJF", "PRTF")), None)
+        if lemma is None and adj in _DETERMINERS:
+            end = m.start("words") + word.end()
+            continue
+        if lemma is None and lemmas:
+            break  # the event is named by nouns: «поступления заявления», not «… принимает»
+        lemmas.append(lemma or word.group().lower())
+        end = m.start("words") + word.end()
+        if len(lemmas) == 2:
+            break
+    return " ".join(lemmas), term.end + end - len(prefix)
 
 
 def _since(ctx, unit: Unit, term: Term) -> str | None:
-    rest = unit.text[term.end:]
-    tail = _CONNECTIVE_AT_END.search(term.text)  # the term sometimes swallows «со дня» itself
-    m = _SINCE.match((tail.group(0) if tail else "") + rest)
-    if not m:
-        return None
-    from expertise.language.morphology import readings
+    return _since_span(unit, term)[0]
 
-    words = [w for w in (m["event"], m["what"]) if w]
-    lemmas = [next((r.lemma for r in readings(w.lower()) if r.pos == "NOUN"), w.lower()) for w in words]
-    return " ".join(lemmas)
+
+_DECISION_VERBS = frozenset({"принимать", "принять", "приниматься"})
+
+
+def _decision_object(tokens, around: int) -> tuple[bool, str | None]:
+    """«принимает решение о постановке …», «Решение о постановке … принимается»: is the verb at
+    ``around`` taking a decision, and what is it about (the noun after «о»)?"""
+    for i in range(max(0, around - 8), min(len(tokens), around + 3)):
+        if "решение" in tokens[i].lemmas:
+            for j in range(i + 1, min(len(tokens), i + 3)):
+                if tokens[j].text.lower() in ("о", "об"):
+                    nxt = tokens[j + 1] if j + 1 < len(tokens) else None
+                    noun = nxt and next((r.lemma for r in nxt.readings if r.pos == "NOUN"), None)
+                    return True, noun
+            return True, None
+    return False, None
 
 
 def timed_actions(ctx) -> list[TimedAction]:
@@ -86,8 +122,10 @@ def _timed_actions(ctx) -> list[TimedAction]:
             at = next((t for t in tokens if t.start >= term.start), None)
             if at is None:
                 continue
+            since, since_end = _since_span(unit, term)
             window = tokens[max(0, at.i - 15): at.i + 15]  # the action governing a term stands near it
-            same = [t for t in window if t.clause == at.clause and not (term.start <= t.start < term.end)]
+            # neither the term's words nor the event it runs from («со дня размещения объявления»)
+            same = [t for t in window if t.clause == at.clause and not (term.start <= t.start < since_end)]
             best = None
             for parts in (("VERB", "INFN", "PRTS", "GRND"), ("NOUN", "PRTF")):  # a verb governs first
                 for tok in sorted(same, key=lambda t: abs(t.start - term.start)):
@@ -101,14 +139,19 @@ def _timed_actions(ctx) -> list[TimedAction]:
                 continue
             tok, key = best
             obj = None
-            near = sorted((t for t in tokens if t.clause == tok.clause and 0 < abs(t.i - tok.i) <= 4),
-                          key=lambda t: (abs(t.i - tok.i), t.i < tok.i))
-            for nxt in near:
-                hit = nxt.lemmas & _objects()
-                if hit:
-                    obj = sorted(hit)[0]
-                    break
-            out.append(TimedAction(unit, term, key, obj, _since(ctx, unit, term)))
+            if tok.lemmas & _DECISION_VERBS:
+                decides, about = _decision_object(tokens, tok.i)
+                if decides:
+                    key, obj = "принятие решения", about
+            if key != "принятие решения":
+                near = sorted((t for t in tokens if t.clause == tok.clause and 0 < abs(t.i - tok.i) <= 4),
+                              key=lambda t: (abs(t.i - tok.i), t.i < tok.i))
+                for nxt in near:
+                    hit = nxt.lemmas & _objects()
+                    if hit:
+                        obj = sorted(hit)[0]
+                        break
+            out.append(TimedAction(unit, term, key, obj, since))
     return out
 
 
@@ -126,19 +169,41 @@ def deadline_conflict(ctx, rule):
     for (action, obj, _since_event), items in groups.items():
         for i, a in enumerate(items):
             for b in items[i + 1 :]:
-                if a.unit is b.unit or a.term.unit != b.term.unit or a.term.value == b.term.value:
+                if a.unit is b.unit or a.term.unit != b.term.unit or _is_nested(a.unit, b.unit):
                     continue
-                if not _same_kind(a.term, b.term) or _is_nested(a.unit, b.unit):
+                if not _differ(a.term, b.term):
                     continue
-                if a.unit.enclosing(Kind.ARTICLE) is not b.unit.enclosing(Kind.ARTICLE):
+                named_decision = action == "принятие решения" and obj is not None
+                if a.unit.enclosing(Kind.ARTICLE) is not b.unit.enclosing(Kind.ARTICLE) and not named_decision:
                     continue  # statutes regulate a separate procedure in each статья
                 if (id(a.unit), id(b.unit)) in reported:
                     continue
                 reported.add((id(a.unit), id(b.unit)))
-                yield Hit(a.unit, a.term.start, a.term.end, related=[b.unit], details={
-                    "action": action, "object": obj, "term_a": a.term.text, "term_b": b.term.text,
-                    "unit_b": b.unit.label,
+                x, y = (b, a) if _MINIMUM.search(a.term.text) and not _MINIMUM.search(b.term.text) else (a, b)
+                # the finding sits on the term that breaks a stated minimum, else on the first
+                yield Hit(x.unit, x.term.start, x.term.end, related=[y.unit], details={
+                    "action": action, "object": obj, "term_a": x.term.text, "term_b": y.term.text,
+                    "unit_b": y.unit.label,
                 })
+
+
+_MINIMUM = regex.compile(r"^\W*не\s+менее|^\W*не\s+ранее", regex.IGNORECASE)
+
+
+def _differ(a: Term, b: Term) -> bool:
+    """Two terms for the same step say different things: different lengths («3» and «5 рабочих
+    дней»; «20 рабочих» and «30 календарных дней»), or a term shorter than a stated minimum."""
+    if a.working is not None and b.working is not None and a.working != b.working:
+        working, calendar = (a, b) if a.working else (b, a)
+        if abs(working.value * 7 / 5 - calendar.value) <= 1:
+            return False  # 5 рабочих дней ≈ 7 календарных: the same length said two ways
+    elif a.value == b.value:
+        return False
+    a_min, b_min = bool(_MINIMUM.search(a.text)), bool(_MINIMUM.search(b.text))
+    if a_min != b_min:  # «не менее 30 дней» is broken only by a shorter term
+        minimum, other = (a, b) if a_min else (b, a)
+        return other.value < minimum.value
+    return True
 
 
 def _is_nested(a: Unit, b: Unit) -> bool:
