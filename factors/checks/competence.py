@@ -6,11 +6,15 @@ import functools
 
 import regex
 
+from expertise.documents.model import Kind
 from expertise.engine.checks import Hit, register_check
 from expertise.engine.knowledge import knowledge
 
 _MUNICIPAL = regex.compile(r"муниципальн|городск|сельск|поселени|район|округ|администрац|совет\s+депутатов|дума\s+города",
                            regex.IGNORECASE)
+
+
+_HEADINGS = frozenset({Kind.SECTION, Kind.CHAPTER, Kind.TITLE})
 
 
 @functools.cache
@@ -36,9 +40,10 @@ def _competence(ctx, rule, factor: str):
     for pattern, entry in _entries():
         if entry["factor"] != factor or not kinds & set(entry["bodies"]):
             continue
-        for unit in ctx.doc.units:
-            if not unit.is_normative:
-                continue
+        # a provision that settles the matter, rather than the heading that names it
+        units = [u for u in ctx.doc.units if u.is_normative]
+        units.sort(key=lambda u: u.kind in _HEADINGS)
+        for unit in units:
             m = pattern.search(unit.text)
             if m:
                 yield Hit(unit, m.start(), m.end(), details={"reason": " ".join(entry["reason"].split()),
