@@ -40,9 +40,13 @@ def _competence(ctx, rule, factor: str):
     for pattern, entry in _entries():
         if entry["factor"] != factor or not kinds & set(entry["bodies"]):
             continue
-        # a provision that settles the matter, rather than the heading that names it
+        # 3д is about the act's subject, named in its title; 3е about a provision settling the
+        # matter, rather than the heading that names it
         units = [u for u in ctx.doc.units if u.is_normative]
-        units.sort(key=lambda u: u.kind in _HEADINGS)
+        if factor == "3d":
+            units.sort(key=lambda u: u.kind != Kind.TITLE)
+        else:
+            units.sort(key=lambda u: u.kind in _HEADINGS)
         for unit in units:
             m = pattern.search(unit.text)
             if m:
