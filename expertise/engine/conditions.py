@@ -62,7 +62,29 @@ def _subject(ctx: MatchContext, arg: Any) -> bool:
 
 @condition("no_term")
 def _no_term(ctx: MatchContext, arg: Any) -> bool:
-    return not ctx.doc.scope_has_term(ctx.unit)
+    if not ctx.doc.scope_has_term(ctx.unit):
+        return True
+    return _terms_only_for_another_actor(ctx)
+
+
+def _terms_only_for_another_actor(ctx: MatchContext) -> bool:
+    """«Отдел в течение 5 рабочих дней проверяет документы. Комиссия рассматривает заявления и
+    принимает решение …»: the unit's only terms sit in sentences whose named subject is someone else."""
+    if ctx.doc.scope_has_term(ctx.unit, include_self=False):
+        return False
+    own = clause_subject(ctx.tokens, ctx.match.first)
+    if own is None:
+        return False
+    clause = ctx.tokens[ctx.match.first].clause
+    for term in ctx.doc.terms(ctx.unit):
+        at = next((t for t in ctx.tokens if t.start >= term.start), None)
+        if at is None or at.clause == clause:
+            return False
+        other = clause_subject(ctx.tokens, at.i)
+        # «Срок рассмотрения — 10 дней.» names no actor: it covers the whole unit
+        if other is None or other.head_lemma == own.head_lemma or subject_class(other) == "unknown":
+            return False
+    return True
 
 
 _LIGHT_VERBS = frozenset({"принять", "принимать", "провести", "проводить", "осуществить", "осуществлять",

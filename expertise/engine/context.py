@@ -106,15 +106,16 @@ class DocContext:
             parts.append(ref.full_text())
         return "\n".join(parts)
 
-    def scope_has_term(self, unit: Unit) -> bool:
+    def scope_has_term(self, unit: Unit, include_self: bool = True) -> bool:
         """Is a deadline set for this unit: in it, its sub-units, its parent's text, the units it
-        refers to — or, for a step of a procedure («3.2.2.» under «3.2.»), anywhere in that procedure?"""
-        if any(self.terms(u) for u in unit.walk()):
+        refers to — or, for a step of a procedure («3.2.2.» under «3.2.»), anywhere in that procedure?
+        ``include_self=False``: anywhere in that scope but the unit's own text."""
+        if any(self.terms(u) for u in unit.walk() if include_self or u is not unit):
             return True
         parent = unit.parent
         if parent is not None and parent.text and self.terms(parent):
             return True
         if parent is not None and parent.kind in (Kind.POINT, Kind.SUBPOINT, Kind.PART) and any(
-                self.terms(u) for u in parent.walk()):
+                self.terms(u) for u in parent.walk() if include_self or u is not unit):
             return True
         return any(find_terms(ref.full_text()) for ref in self.references(unit))
