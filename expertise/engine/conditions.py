@@ -379,3 +379,17 @@ def _document_lacks(ctx: MatchContext, arg: Any) -> bool:
         return not any(regex.search(p, text, regex.IGNORECASE) for p in patterns)
 
     return ctx.doc.memo(f"document_lacks:{patterns}", compute)
+
+
+@condition("short_validity")
+def _short_validity(ctx: MatchContext, arg: Any) -> bool:
+    """``short_validity: 30`` — the number of days in the match («не ранее чем за [10] дней») is
+    below this many days."""
+    from expertise.language.numbers import word_value
+
+    for tok in ctx.match.tokens:
+        value = int(tok.text) if tok.text.isdigit() else (
+            word_value(tok.lower) if any(r.pos == "NUMR" for r in tok.readings) else None)
+        if value is not None:
+            return value < int(arg)
+    return False
