@@ -12,6 +12,30 @@ _FORCE = regex.compile(
     r"(?P<when>(?:[^.;]|\.(?=\d)){3,160})",
     regex.IGNORECASE,
 )
+# the date from which the act applies: «распространяется на правоотношения, возникшие с 1 января
+# 2025 года», «Настоящее Положение применяется с 01.01.2026»
+_APPLIES = regex.compile(
+    r"(?:распространя\w+\s+на\s+(?:право)?отношения,?\s+возникш\w+|применя\w+)\s+с\s+"
+    r"(?P<date>\d{1,2}\s+(?:января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)"
+    r"\s+\d{4}(?:\s+года)?|\d{1,2}\.\d{1,2}\.\d{4})",
+    regex.IGNORECASE,
+)
+_MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
+           "ноября", "декабря")
+_OWN_ACT = regex.compile(r"настоящ(?:ее|ий|ая|ие)\s+(?:постановление|решение|приказ|распоряжение|закон|порядок|"
+                         r"положение|регламент|правила)", regex.IGNORECASE)
+
+
+def _date(text: str) -> tuple[int, int, int] | None:
+    m = regex.match(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text)
+    if m:
+        return int(m[3]), int(m[2]), int(m[1])
+    m = regex.match(r"(\d{1,2})\s+([а-я]+)\s+(\d{4})", text.lower())
+    if m and m[2] in _MONTHS:
+        return int(m[3]), _MONTHS.index(m[2]) + 1, int(m[1])
+    return None
+
+
 _EXCEPTION = regex.compile(r"за\s+исключением|кроме\s+(?:пункт|подпункт|стать|абзац)", regex.IGNORECASE)
 
 
@@ -43,3 +67,25 @@ def entry_into_force(ctx, rule):
             yield Hit(unit, m.start("when"), m.end("when"), related=[o[0] for o in others], details={
                 "when_a": m["when"].strip(), "when_b": others[0][1]["when"].strip(),
             })
+
+
+@register_check("application-date")
+def application_date(ctx, rule):
+    """The act (or the document it approves) applies from two different dates."""
+    dated: list[tuple] = []
+    for unit in ctx.doc.units:
+        if not unit.is_normative or _EXCEPTION.search(unit.text) or not _OWN_ACT.search(unit.text):
+            continue
+        for m in _APPLIES.finditer(unit.text):
+            when = _date(m["date"])
+            if when is not None:
+                dated.append((unit, m, when))
+    if len(dated) < 2:
+        return
+    first = dated[0]
+    others = [d for d in dated[1:] if d[2] != first[2] and d[0] is not first[0]]
+    if others:
+        unit, m = first[0], first[1]
+        yield Hit(unit, m.start("date"), m.end("date"), related=[o[0] for o in others], details={
+            "when_a": m["date"], "when_b": others[0][1]["date"],
+        })
