@@ -30,6 +30,14 @@ _LIST_INTRO = regex.compile(
 )
 _REFUSAL_INTRO = regex.compile(r"(?:основани\w+\s+для\s+отказа|отказ\w*\s+в\s+(?:предоставлении|выдаче|приеме|приёме|"
                                r"регистрации|согласовании)|отказывает\w*)[^:]*:\s*$", regex.IGNORECASE)
+# «заявитель представляет:» names the applicant's documents without the word «документы»
+_NAMES_DOCUMENTS = regex.compile(r"документ|заявител\w*\s+(?:представля|предоставля|прилага|направля)", regex.IGNORECASE)
+_REGISTRIES = [
+    (regex.compile(r"реестр\w*\s+юридическ\w+\s+лиц|ЕГРЮЛ", regex.IGNORECASE), "ЕГРЮЛ"),
+    (regex.compile(r"реестр\w*\s+индивидуальн\w+\s+предпринимател|ЕГРИП", regex.IGNORECASE), "ЕГРИП"),
+    (regex.compile(r"реестр\w*\s+недвижимост|ЕГРН", regex.IGNORECASE), "ЕГРН"),
+    (regex.compile(r"реестр\w*\s+записей\s+актов|ЕГР\s*ЗАГС", regex.IGNORECASE), "ЕГР ЗАГС"),
+]
 _INTERAGENCY = regex.compile(r"межведомственн\w+\s+(?:запрос|взаимодейств|информационн)", regex.IGNORECASE)
 _OWN_INITIATIVE = regex.compile(r"по\s+собственной\s+инициативе|вправе\s+представить", regex.IGNORECASE)
 _NOT_PRESENTED = regex.compile(
@@ -92,7 +100,7 @@ def _lists(ctx):
                     if m and not _POINTS_TO_LIST.search(m["what"]):
                         refusal.append(_item(item, _keys(ctx, item, m.start("what"), m.end("what")),
                                             m.start(), m.end()))
-            elif _LIST_INTRO.search(text) and "документ" in text.lower() and not _OWN_INITIATIVE.search(text):
+            elif _LIST_INTRO.search(text) and _NAMES_DOCUMENTS.search(text) and not _OWN_INITIATIVE.search(text):
                 for item in _items(ctx, unit):
                     applicant.append(_item(item, _keys(ctx, item), 0, len(item.text)))
         return applicant, refusal, interagency
@@ -112,15 +120,36 @@ def refusal_for_unlisted_document(ctx, rule):
                       details={"document": ground.unit.text[ground.start:ground.end]})
 
 
+def _registries(text: str) -> frozenset[str]:
+    """The state registers an item is an extract from («выписка из ЕГРЮЛ», «сведения из ЕГРН») —
+    not those it merely mentions («право на которое не зарегистрировано в ЕГРН»)."""
+    found = set()
+    for pattern, name in _REGISTRIES:
+        for m in pattern.finditer(text):
+            before = text[max(0, m.start() - 60): m.start()]
+            if regex.search(r"выписк|сведени", before, regex.IGNORECASE) and not regex.search(
+                    r"зарегистр", before, regex.IGNORECASE):
+                found.add(name)
+    return frozenset(found)
+
+
+def _same_document(item: Item, other: Item) -> bool:
+    # an extract from a state register is identified by the register, not by its words
+    regs_a, regs_b = _registries(item.unit.text), _registries(other.unit.text)
+    if regs_a and regs_b:
+        return bool(regs_a & regs_b)
+    shared = item.keys & other.keys
+    # the same document: its head noun is shared, or most of what names it
+    same_head = item.head is not None and item.head == other.head
+    return same_head or (len(shared) >= 2 and len(shared) >= min(len(item.keys), len(other.keys)) - 1)
+
+
 @register_check("demanded-and-requested")
 def demanded_and_requested(ctx, rule):
     applicant, _, interagency = _lists(ctx)
     for item in applicant:
         for other in interagency:
-            shared = item.keys & other.keys
-            # the same document: its head noun is shared, or most of what names it
-            same_head = item.head is not None and item.head == other.head
-            if same_head or (len(shared) >= 2 and len(shared) >= min(len(item.keys), len(other.keys)) - 1):
+            if other.unit is not item.unit and _same_document(item, other):
                 start = item.unit.marker_end + len(item.unit.text[item.unit.marker_end:]) - len(
                     item.unit.text[item.unit.marker_end:].lstrip())
                 yield Hit(item.unit, start, len(item.unit.text.rstrip(" ;.")), related=[other.unit],
