@@ -334,3 +334,28 @@ def _procedures_section(doc) -> Unit | None:
                 if unit.kind != Kind.POINT or len(unit.text) < 250:
                     return unit
     return None
+
+
+_BEFORE_EVENT = regex.compile(r"^\s*до\s+(?:дня|даты)\b", regex.IGNORECASE)
+_NOTICE_ACTIONS = frozenset({"размещение", "опубликование", "объявление", "извещение", "информирование", "уведомление"})
+_FROM_NOTICE = ("опубликование", "размещение", "объявление", "извещение")
+
+
+@register_check("intake-outlasts-notice")
+def intake_outlasts_notice(ctx, rule):
+    """The notice of an event is published at least M days before it, yet documents (bids) are
+    accepted for N > M days from that publication: the event may come before the intake ends."""
+    actions = timed_actions(ctx)
+    leads = [ta for ta in actions if ta.action in _NOTICE_ACTIONS and ta.since
+             and _BEFORE_EVENT.match(ta.unit.text[ta.term.end:])]
+    intakes = [ta for ta in actions if ta.action == "прием документов" and ta.since
+               and ta.since.startswith(_FROM_NOTICE)]
+    for intake in intakes:
+        for lead in leads:
+            if lead.unit is intake.unit or lead.term.unit != intake.term.unit or not _same_kind(lead.term, intake.term):
+                continue
+            if intake.term.value > lead.term.value:
+                yield Hit(intake.unit, intake.term.core_start, intake.term.end, related=[lead.unit], details={
+                    "intake": intake.term.text, "notice": lead.term.text, "event": lead.since,
+                })
+                break
