@@ -1,17 +1,15 @@
 """`expertise eval` in the build: quality on the corpus must not regress.
 
-The floors are the figures measured when they were set (2026-11-23: overall F1 0.542) minus 0.05.
-They are a regression guard, not the goal: issue 4 asks for per-factor F1 ≥ 0.8, which the
-catalogue does not reach yet. Raise a floor whenever a factor improves.
+Issue 4 sets the floor: per-factor F1 on corpus/ no lower than 0.8. Measured 2026-11-23 (after the
+second round of rules): every factor between 0.824 (4а) and 1.000, overall F1 0.884. These are
+figures on the corpus the rules were tuned on; corpus/heldout/ measures what they are worth on drafts
+nobody tuned on (see test_heldout_is_measured). Raise a floor whenever a factor improves.
 """
 
 from conftest import ROOT
 from expertise.evaluation import report
 
-FLOORS = {  # per-factor F1 measured − 0.05
-    "3a": 0.23, "3b": 0.49, "3v": 0.70, "3g": 0.61, "3d": 0.45, "3e": 0.35,
-    "3zh": 0.35, "3z": 0.45, "3i": 0.28, "4a": 0.61, "4b": 0.61, "4v": 0.79,
-}
+FLOORS = {factor: 0.80 for factor in ("3a", "3b", "3v", "3g", "3d", "3e", "3zh", "3z", "3i", "4a", "4b", "4v")}
 
 
 def test_corpus_quality_does_not_regress():
@@ -20,7 +18,7 @@ def test_corpus_quality_does_not_regress():
     f1 = {factor: s["f1"] for factor, s in rep["factors"].items()}
     below = {factor: (f1.get(factor, 0.0), floor) for factor, floor in FLOORS.items() if f1.get(factor, 0.0) < floor}
     assert not below, f"F1 below the floor (measured, floor): {below}"
-    assert rep["overall"]["f1"] >= 0.49
+    assert rep["overall"]["f1"] >= 0.83
     assert rep["label_accuracy"] >= 0.95
 
 
