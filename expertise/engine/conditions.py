@@ -393,3 +393,19 @@ def _short_validity(ctx: MatchContext, arg: Any) -> bool:
         if value is not None:
             return value < int(arg)
     return False
+
+
+@condition("no_private_nominative_before")
+def _no_private_nominative_before(ctx: MatchContext, arg: Any) -> bool:
+    """No citizen or organisation stands in the nominative before the marker in its clause: when
+    the subject parser loses a long subject («Наниматель жилого помещения … с согласия членов его
+    семьи в любое время вправе …»), the person named first is still the likely holder of the right."""
+    first = ctx.match.first
+    clause = ctx.tokens[first].clause
+    for tok in ctx.tokens[:first]:
+        if tok.clause != clause:
+            continue
+        if is_private_party(tok.lemmas) and any(r.pos == "NOUN" and "nomn" in r.grammemes and r.score > 0.2
+                                                for r in tok.readings):
+            return False
+    return True
