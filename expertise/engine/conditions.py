@@ -409,3 +409,12 @@ def _no_private_nominative_before(ctx: MatchContext, arg: Any) -> bool:
                                                 for r in tok.readings):
             return False
     return True
+
+
+@condition("handed_over")
+def _handed_over(ctx: MatchContext, arg: Any) -> bool:
+    """``handed_over: [представлять, …]`` — the documents are to be handed over: the clause or the
+    list's lead-in has one of these verbs, or the clause is an item of a nominal list (no predicate:
+    «4) документы, необходимые учреждению связи;»), not a description («если документы, необходимые
+    для выдачи разрешения, содержат сведения, составляющие государственную тайну»)."""
+    return _context_has(ctx, arg) or not _has_predicate(ctx, None)
