@@ -72,6 +72,15 @@ def test_municipal_act_with_appendix():
     assert by_text["1. Заявление подается на имя главы."] == "пункт 1 приложения 2"
 
 
+@pytest.mark.parametrize("place", ["г. Заречный", "р.п. Яснополье", "пгт Южный", "ст-ца Ленинградская", "д. Ивановка"])
+def test_place_line_is_a_requisite_and_the_title_follows_it(place):
+    text = MUNICIPAL.replace("от 12.03.2025 № 45\nОб утверждении", f"от 12.03.2025 № 45\n{place}\nОб утверждении", 1)
+    by_text, doc = labels(text)
+    assert by_text[place] == "реквизиты"
+    assert doc.title == "Об утверждении Порядка предоставления субсидий субъектам малого предпринимательства"
+    assert by_text["1. Утвердить Порядок предоставления субсидий (приложение № 1)."] == "пункт 1"
+
+
 def test_paths_go_from_outermost_unit():
     _, doc = labels(MUNICIPAL)
     unit = next(u for u in doc.units if u.text.startswith("б) страницы"))
