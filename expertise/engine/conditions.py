@@ -418,3 +418,14 @@ def _handed_over(ctx: MatchContext, arg: Any) -> bool:
     «4) документы, необходимые учреждению связи;»), not a description («если документы, необходимые
     для выдачи разрешения, содержат сведения, составляющие государственную тайну»)."""
     return _context_has(ctx, arg) or not _has_predicate(ctx, None)
+
+
+@condition("scope_lacks_pattern")
+def _scope_lacks_pattern(ctx: MatchContext, arg: Any) -> bool:
+    """``scope_lacks_pattern: [regex, …]`` — like ``scope_lacks``, with regular expressions: none
+    occurs in the unit, its sub-units, its parent's text or the units it refers to (the federal
+    ground a provision relies on is cited there, not somewhere else in the act)."""
+    import regex
+
+    text = ctx.doc.scope_text(ctx.unit)
+    return not any(regex.search(p, text, regex.IGNORECASE) for p in _as_list(arg))
