@@ -42,6 +42,7 @@ _INTERAGENCY = regex.compile(r"межведомственн\w+\s+(?:запрос
 _OWN_INITIATIVE = regex.compile(r"по\s+собственной\s+инициативе|вправе\s+представить", regex.IGNORECASE)
 _NOT_PRESENTED = regex.compile(
     r"(?:не\s*представлени\w+|не\s+представлен\w*|отсутстви\w+)\s+(?:(?:у\s+заявителя|заявителем)\s+)?"
+    r"(?:в\s+составе\s+(?:\w+\s+)?документов\s+)?"
     r"(?P<what>[\w-]*?(?:документ|справк|копи|выписк|свидетельств|заключени|договор|паспорт|план|смет|расчет|расчёт|"
     r"отчет|отчёт|доверенност|согласи|решени|протокол|акт\b|сведени)[^;.]*)",
     regex.IGNORECASE)
@@ -115,6 +116,15 @@ def refusal_for_unlisted_document(ctx, rule):
         return
     demanded = frozenset().union(*(i.keys for i in applicant))
     for ground in refusal:
+        registers = _registries(ground.unit.text[ground.start:ground.end])
+        if registers:
+            # an extract from a state register the applicant is not asked for: the body obtains it
+            # itself by interagency request, and cannot refuse for its absence
+            if not any(_registries(i.unit.text) & registers for i in applicant):
+                yield Hit(ground.unit, ground.start, ground.end,
+                          related=[applicant[0].unit.parent or applicant[0].unit],
+                          details={"document": ground.unit.text[ground.start:ground.end]})
+            continue
         if ground.keys and not ground.keys & demanded:
             yield Hit(ground.unit, ground.start, ground.end, related=[applicant[0].unit.parent or applicant[0].unit],
                       details={"document": ground.unit.text[ground.start:ground.end]})
