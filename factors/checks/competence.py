@@ -47,9 +47,10 @@ def _competence(ctx, rule, factor: str):
             units.sort(key=lambda u: u.kind != Kind.TITLE)
         else:
             units.sort(key=lambda u: u.kind in _HEADINGS)
+        unless = regex.compile(entry["unless"], regex.IGNORECASE) if entry.get("unless") else None
         for unit in units:
             m = pattern.search(unit.text)
-            if m:
+            if m and not (unless is not None and unless.search(unit.text)):
                 yield Hit(unit, m.start(), m.end(), details={"reason": " ".join(entry["reason"].split()),
                                                               "topic": entry["id"]})
                 break  # one hint per topic is enough to send the lawyer to check
