@@ -10,6 +10,7 @@ import jinja2
 from expertise.documents.model import Document, Unit
 from expertise.engine.catalogue import Catalogue, Rule
 from expertise.engine.checks import CHECKS, Hit
+from expertise.engine.collector import collector_paused
 from expertise.engine.conditions import CONDITIONS, MatchContext
 from expertise.engine.context import DocContext
 from expertise.engine.findings import Finding
@@ -54,6 +55,10 @@ class Engine:
         self.index_keys = frozenset(self.by_key)
 
     def check(self, doc: Document, min_severity: str = "hint") -> list[Finding]:
+        with collector_paused():  # the document's tokens live until the end: see collector.py
+            return self._check(doc, min_severity)
+
+    def _check(self, doc: Document, min_severity: str) -> list[Finding]:
         ctx = DocContext(doc)
         findings: list[Finding] = []
         # headers, footers and footnotes are checked too (their findings are reported, not commented)
