@@ -185,6 +185,17 @@ class Pattern:
         """For each obligatory spec after the first, the words one of which a unit must contain."""
         return tuple(s.literal_keys for s in self.specs[1:] if not s.optional and s.literal_keys is not None)
 
+    @functools.cached_property
+    def required_lemmas(self) -> tuple[frozenset[str], ...]:
+        """For each obligatory spec that asks for lemmas, those lemmas. A token matching such a spec
+        has one of them among its readings' lemmas, so this test never drops a real match (unlike
+        ``required``, which also trusts the words of a ``text`` regex, case as written)."""
+        return tuple(s.lemmas for s in self.specs if not s.optional and s.lemmas is not None)
+
+    def possible_in(self, words: set[str]) -> bool:
+        """Can the pattern match in a unit whose tokens' lemmas are all among ``words``?"""
+        return all(not lemmas.isdisjoint(words) for lemmas in self.required_lemmas)
+
 
 def compile_spec(raw: Any, where: str) -> TokenSpec:
     if isinstance(raw, str):
