@@ -54,6 +54,13 @@ class TokenSpec:
             return False
         return True
 
+    def matching(self, tokens: list[Token], lo: int, hi: int) -> list[int]:
+        """The positions in [lo, hi) whose token matches (what ``matches`` says for each of them)."""
+        if self.lemmas_only:  # the hot case, without a method call per token
+            disjoint = self.lemmas.isdisjoint
+            return [p for p in range(lo, hi) if not disjoint(tokens[p].lemmas)]
+        return [p for p in range(lo, hi) if self.matches(tokens[p])]
+
     @functools.cached_property
     def lemmas_only(self) -> bool:
         """Only a lemma set is asked for: a set intersection decides (the common, hot case)."""
@@ -148,9 +155,8 @@ class Pattern:
         anchor = self.specs[self.anchor_index]
         lead, first = self.anchor_lead, self.specs[0]
         starts = set()
-        for p in range(lo, min(hi + lead, len(tokens))):
-            if anchor.matches(tokens[p]):
-                starts.update(i for i in range(max(lo, p - lead), min(p, hi - 1) + 1) if first.matches(tokens[i]))
+        for p in anchor.matching(tokens, lo, min(hi + lead, len(tokens))):
+            starts.update(i for i in range(max(lo, p - lead), min(p, hi - 1) + 1) if first.matches(tokens[i]))
         return self.find_all(tokens, sorted(starts))
 
     @property

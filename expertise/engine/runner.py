@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import operator
 from collections import defaultdict
 
 import jinja2
@@ -19,6 +20,7 @@ from expertise.engine.patterns import Match
 from expertise.language.morphology import inflect
 
 SEVERITY_ORDER = {"hint": 0, "finding": 1}
+_LEMMAS, _LOWER = operator.attrgetter("lemmas"), operator.attrgetter("lower")
 
 _env = jinja2.Environment(autoescape=False, undefined=jinja2.ChainableUndefined, keep_trailing_newline=False)
 _env.filters["inflect"] = lambda word, grammemes: inflect(str(word), set(str(grammemes).split(",")))
@@ -87,8 +89,8 @@ class Engine:
             return []
         # every lemma and lower-cased word of the unit, once: set operations in C then tell which
         # patterns can occur in it at all (most units hold the words of none or a few)
-        unit_keys: set[str] = set().union(*(tok.lemmas for tok in tokens))
-        unit_keys.update(tok.lower for tok in tokens)
+        unit_keys: set[str] = set().union(*map(_LEMMAS, tokens))
+        unit_keys.update(map(_LOWER, tokens))
         refs = set(self.unindexed)
         for key in unit_keys & self.index_keys:
             refs.update(self.by_key[key])
@@ -96,7 +98,7 @@ class Engine:
         for ref in sorted(refs):  # catalogue order: the order findings have always come in
             pattern = self.rules[ref[0]].patterns[ref[1]]
             # a word the pattern cannot do without is absent from the unit: skip it
-            if all(req & unit_keys for req in pattern.required) and pattern.possible_in(unit_keys):
+            if all(not req.isdisjoint(unit_keys) for req in pattern.required) and pattern.possible_in(unit_keys):
                 candidates.append(ref)
         if not candidates:
             return []
