@@ -84,6 +84,15 @@ def readings(form: str) -> tuple[Reading, ...]:
     return tuple(out)
 
 
+@functools.lru_cache(maxsize=200_000)
+def _form(form: str) -> tuple[tuple[Reading, ...], frozenset[str]]:
+    """A lower-cased word form's readings and their lemmas. Every token of the form shares this one
+    lemma set: a check keeps all the tokens of a document, and a set per token was the bulk of
+    their memory (and of the time spent allocating it)."""
+    rs = readings(form)
+    return rs, frozenset(r.lemma for r in rs)
+
+
 def tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
     clause = 0
@@ -93,9 +102,8 @@ def tokenize(text: str) -> list[Token]:
                 clause += 1
             continue
         lower = t.text.lower()
-        rs = readings(lower)
-        tokens.append(Token(t.text, lower, t.idx, t.idx + len(t.text), len(tokens), rs, clause,
-                            frozenset(r.lemma for r in rs)))
+        rs, lemmas = _form(lower)
+        tokens.append(Token(t.text, lower, t.idx, t.idx + len(t.text), len(tokens), rs, clause, lemmas))
         if lower in _SENTENCE_END:
             clause += 1
     return tokens
