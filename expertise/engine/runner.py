@@ -20,7 +20,7 @@ from expertise.engine.patterns import Match
 from expertise.language.morphology import inflect
 
 SEVERITY_ORDER = {"hint": 0, "finding": 1}
-_LEMMAS, _LOWER = operator.attrgetter("lemmas"), operator.attrgetter("lower")
+_KEYS = operator.attrgetter("keys")
 
 _env = jinja2.Environment(autoescape=False, undefined=jinja2.ChainableUndefined, keep_trailing_newline=False)
 _env.filters["inflect"] = lambda word, grammemes: inflect(str(word), set(str(grammemes).split(",")))
@@ -42,6 +42,8 @@ class Engine:
         self.by_key: dict[str, list[tuple[int, int]]] = defaultdict(list)  # → (rule, pattern) indexes
         self.unindexed: list[tuple[int, int]] = []
         self.anchor_keys: dict[tuple[int, int], frozenset[str]] = {}  # (rule, pattern) → its anchor's words
+        # (rule, pattern) → word sets a unit must meet, each in at least one word, to hold a match
+        self.needs: dict[tuple[int, int], tuple[frozenset[str], ...]] = {}
         self.checks: list[Rule] = []
         self.index_keys: frozenset[str] = frozenset()
         for n, rule in enumerate(self.rules):
@@ -49,6 +51,7 @@ class Engine:
                 self.checks.append(rule)
                 continue
             for k, pattern in enumerate(rule.patterns):
+                self.needs[(n, k)] = pattern.required + pattern.required_lemmas
                 keys = pattern.specs[pattern.anchor_index].literal_keys
                 if keys is None:
                     self.unindexed.append((n, k))
@@ -89,16 +92,14 @@ class Engine:
             return []
         # every lemma and lower-cased word of the unit, once: set operations in C then tell which
         # patterns can occur in it at all (most units hold the words of none or a few)
-        unit_keys: set[str] = set().union(*map(_LEMMAS, tokens))
-        unit_keys.update(map(_LOWER, tokens))
+        unit_keys: set[str] = set().union(*map(_KEYS, tokens))
         refs = set(self.unindexed)
         for key in unit_keys & self.index_keys:
             refs.update(self.by_key[key])
         candidates = []
         for ref in sorted(refs):  # catalogue order: the order findings have always come in
-            pattern = self.rules[ref[0]].patterns[ref[1]]
             # a word the pattern cannot do without is absent from the unit: skip it
-            if all(not req.isdisjoint(unit_keys) for req in pattern.required) and pattern.possible_in(unit_keys):
+            if not any(map(unit_keys.isdisjoint, self.needs[ref])):
                 candidates.append(ref)
         if not candidates:
             return []
@@ -163,10 +164,8 @@ def _positions(tokens, wanted: frozenset[str]) -> dict[str, list[int]]:
     """Where each wanted word occurs in the unit: as a lemma of a token or as the token itself."""
     out: dict[str, list[int]] = defaultdict(list)
     for tok in tokens:
-        if tok.lower in wanted:
-            out[tok.lower].append(tok.i)
-        if not tok.lemmas.isdisjoint(wanted):
-            for key in wanted.intersection(tok.lemmas):
+        if not tok.keys.isdisjoint(wanted):
+            for key in wanted.intersection(tok.keys):
                 out[key].append(tok.i)
     return out
 

@@ -33,6 +33,7 @@ class Token:
     readings: tuple[Reading, ...]
     clause: int  # index of the clause (split at «.», «;», «:») the token belongs to
     lemmas: frozenset[str]
+    keys: frozenset[str]  # the lemmas and the lower-cased form: what the pattern index looks words up by
 
     @property
     def is_word(self) -> bool:
@@ -85,12 +86,13 @@ def readings(form: str) -> tuple[Reading, ...]:
 
 
 @functools.lru_cache(maxsize=200_000)
-def _form(form: str) -> tuple[tuple[Reading, ...], frozenset[str]]:
-    """A lower-cased word form's readings and their lemmas. Every token of the form shares this one
-    lemma set: a check keeps all the tokens of a document, and a set per token was the bulk of
-    their memory (and of the time spent allocating it)."""
+def _form(form: str) -> tuple[str, tuple[Reading, ...], frozenset[str], frozenset[str]]:
+    """A lower-cased word form (one shared string), its readings, their lemmas and the index keys.
+    Every token of the form shares these objects: a check keeps all the tokens of a document, and
+    a set and a string per token were the bulk of their memory (and of the time allocating it)."""
     rs = readings(form)
-    return rs, frozenset(r.lemma for r in rs)
+    lemmas = frozenset(r.lemma for r in rs)
+    return form, rs, lemmas, lemmas | {form}
 
 
 def tokenize(text: str) -> list[Token]:
@@ -101,9 +103,8 @@ def tokenize(text: str) -> list[Token]:
             if "\n" in t.text:
                 clause += 1
             continue
-        lower = t.text.lower()
-        rs, lemmas = _form(lower)
-        tokens.append(Token(t.text, lower, t.idx, t.idx + len(t.text), len(tokens), rs, clause, lemmas))
+        lower, rs, lemmas, keys = _form(t.text.lower())
+        tokens.append(Token(t.text, lower, t.idx, t.idx + len(t.text), len(tokens), rs, clause, lemmas, keys))
         if lower in _SENTENCE_END:
             clause += 1
     return tokens
