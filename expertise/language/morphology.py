@@ -103,8 +103,11 @@ def tokenize(text: str) -> list[Token]:
             if "\n" in t.text:
                 clause += 1
             continue
-        lower, rs, lemmas, keys = _form(t.text.lower())
-        tokens.append(Token(t.text, lower, t.idx, t.idx + len(t.text), len(tokens), rs, clause, lemmas, keys))
+        text = t.text
+        lower, rs, lemmas, keys = _form(text.lower())
+        if text == lower:
+            text = lower  # most words are written in lower case: keep one string for both
+        tokens.append(Token(text, lower, t.idx, t.idx + len(text), len(tokens), rs, clause, lemmas, keys))
         if lower in _SENTENCE_END:
             clause += 1
     return tokens
