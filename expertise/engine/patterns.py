@@ -54,6 +54,13 @@ class TokenSpec:
             return False
         return True
 
+    def matching(self, tokens: list[Token], lo: int, hi: int) -> list[int]:
+        """The positions in [lo, hi) whose token matches (what ``matches`` says for each of them)."""
+        if self.lemmas_only:  # the hot case, without a method call per token
+            disjoint = self.lemmas.isdisjoint
+            return [p for p in range(lo, hi) if not disjoint(tokens[p].lemmas)]
+        return [p for p in range(lo, hi) if self.matches(tokens[p])]
+
     @functools.cached_property
     def lemmas_only(self) -> bool:
         """Only a lemma set is asked for: a set intersection decides (the common, hot case)."""
@@ -148,9 +155,8 @@ class Pattern:
         anchor = self.specs[self.anchor_index]
         lead, first = self.anchor_lead, self.specs[0]
         starts = set()
-        for p in range(lo, min(hi + lead, len(tokens))):
-            if anchor.matches(tokens[p]):
-                starts.update(i for i in range(max(lo, p - lead), min(p, hi - 1) + 1) if first.matches(tokens[i]))
+        for p in anchor.matching(tokens, lo, min(hi + lead, len(tokens))):
+            starts.update(i for i in range(max(lo, p - lead), min(p, hi - 1) + 1) if first.matches(tokens[i]))
         return self.find_all(tokens, sorted(starts))
 
     @property
@@ -184,6 +190,17 @@ class Pattern:
     def required(self) -> tuple[frozenset[str], ...]:
         """For each obligatory spec after the first, the words one of which a unit must contain."""
         return tuple(s.literal_keys for s in self.specs[1:] if not s.optional and s.literal_keys is not None)
+
+    @functools.cached_property
+    def required_lemmas(self) -> tuple[frozenset[str], ...]:
+        """For each obligatory spec that asks for lemmas, those lemmas. A token matching such a spec
+        has one of them among its readings' lemmas, so this test never drops a real match (unlike
+        ``required``, which also trusts the words of a ``text`` regex, case as written)."""
+        return tuple(s.lemmas for s in self.specs if not s.optional and s.lemmas is not None)
+
+    def possible_in(self, words: set[str]) -> bool:
+        """Can the pattern match in a unit whose tokens' lemmas are all among ``words``?"""
+        return all(not lemmas.isdisjoint(words) for lemmas in self.required_lemmas)
 
 
 def compile_spec(raw: Any, where: str) -> TokenSpec:

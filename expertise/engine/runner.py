@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import operator
 from collections import defaultdict
 
 import jinja2
@@ -10,6 +11,7 @@ import jinja2
 from expertise.documents.model import Document, Unit
 from expertise.engine.catalogue import Catalogue, Rule
 from expertise.engine.checks import CHECKS, Hit
+from expertise.engine.collector import collector_paused
 from expertise.engine.conditions import CONDITIONS, MatchContext
 from expertise.engine.context import DocContext
 from expertise.engine.findings import Finding
@@ -18,6 +20,7 @@ from expertise.engine.patterns import Match
 from expertise.language.morphology import inflect
 
 SEVERITY_ORDER = {"hint": 0, "finding": 1}
+_KEYS = operator.attrgetter("keys")
 
 _env = jinja2.Environment(autoescape=False, undefined=jinja2.ChainableUndefined, keep_trailing_newline=False)
 _env.filters["inflect"] = lambda word, grammemes: inflect(str(word), set(str(grammemes).split(",")))
@@ -30,14 +33,17 @@ def _template(source: str) -> jinja2.Template:
 
 
 class Engine:
-    """Runs a set of rules. Pattern rules are indexed by their first token's lemmas or words, so a
-    token is only tried against the rules that can start on it."""
+    """Runs a set of rules. Pattern rules are indexed by their anchor's lemmas or words, so a unit is
+    only tried against the patterns whose words it contains, and only around those words."""
 
     def __init__(self, catalogue: Catalogue, rules: list[Rule] | None = None):
         self.catalogue = catalogue
         self.rules = rules if rules is not None else catalogue.select()
         self.by_key: dict[str, list[tuple[int, int]]] = defaultdict(list)  # → (rule, pattern) indexes
         self.unindexed: list[tuple[int, int]] = []
+        self.anchor_keys: dict[tuple[int, int], frozenset[str]] = {}  # (rule, pattern) → its anchor's words
+        # (rule, pattern) → word sets a unit must meet, each in at least one word, to hold a match
+        self.needs: dict[tuple[int, int], tuple[frozenset[str], ...]] = {}
         self.checks: list[Rule] = []
         self.index_keys: frozenset[str] = frozenset()
         for n, rule in enumerate(self.rules):
@@ -45,15 +51,21 @@ class Engine:
                 self.checks.append(rule)
                 continue
             for k, pattern in enumerate(rule.patterns):
+                self.needs[(n, k)] = pattern.required + pattern.required_lemmas
                 keys = pattern.specs[pattern.anchor_index].literal_keys
                 if keys is None:
                     self.unindexed.append((n, k))
                 else:
+                    self.anchor_keys[(n, k)] = keys
                     for key in keys:
                         self.by_key[key].append((n, k))
         self.index_keys = frozenset(self.by_key)
 
     def check(self, doc: Document, min_severity: str = "hint") -> list[Finding]:
+        with collector_paused():  # the document's tokens live until the end: see collector.py
+            return self._check(doc, min_severity)
+
+    def _check(self, doc: Document, min_severity: str) -> list[Finding]:
         ctx = DocContext(doc)
         findings: list[Finding] = []
         # headers, footers and footnotes are checked too (their findings are reported, not commented)
@@ -80,41 +92,47 @@ class Engine:
         tokens = ctx.tokens(unit)
         if not tokens:
             return []
-        anchors: dict[tuple[int, int], set[int]] = defaultdict(set)  # (rule, pattern) → anchor positions
-        by_key = self.by_key
-        unit_keys: set[str] = set().union(*(tok.lemmas for tok in tokens))
-        unit_keys.update(tok.lower for tok in tokens)
-        hits = unit_keys & self.index_keys  # set operations in C: most tokens carry no anchor word
-        if hits:
-            for tok in tokens:
-                common = hits.intersection(tok.lemmas)
-                if tok.lower in hits:
-                    common.add(tok.lower)
-                for key in common:
-                    for ref in by_key[key]:
-                        anchors[ref].add(tok.i)
-        for ref in self.unindexed:
-            anchors[ref] = set(range(len(tokens)))
+        # every lemma and lower-cased word of the unit, once: set operations in C then tell which
+        # patterns can occur in it at all (most units hold the words of none or a few)
+        unit_keys: set[str] = set().union(*map(_KEYS, tokens))
+        refs = set(self.unindexed)
+        for key in unit_keys & self.index_keys:
+            refs.update(self.by_key[key])
+        candidates = []
+        for ref in sorted(refs):  # catalogue order: the order findings have always come in
+            # a word the pattern cannot do without is absent from the unit: skip it
+            if not any(map(unit_keys.isdisjoint, self.needs[ref])):
+                candidates.append(ref)
+        if not candidates:
+            return []
+        wanted = frozenset().union(*(self.anchor_keys[ref] for ref in candidates if ref in self.anchor_keys))
+        positions = _positions(tokens, wanted)
         out = []
-        for n, k in sorted(anchors):
-            rule = self.rules[n]
-            pattern = rule.patterns[k]
-            if not all(req & unit_keys for req in pattern.required):
-                continue  # a word the pattern cannot do without is absent from the unit
+        for ref in candidates:
+            rule = self.rules[ref[0]]
+            pattern = rule.patterns[ref[1]]
+            keys = self.anchor_keys.get(ref)
+            anchors = range(len(tokens)) if keys is None else {i for key in keys for i in positions.get(key, ())}
             lead, first = pattern.anchor_lead, pattern.specs[0]
-            starts = sorted({i for p in anchors[(n, k)] for i in range(max(0, p - lead), p + 1)
+            starts = sorted({i for p in anchors for i in range(max(0, p - lead), p + 1)
                              if first.matches(tokens[i])})
-            for match in pattern.find_all(tokens, starts):
-                if self._accepted(rule, ctx, unit, tokens, match):
+            matches = pattern.find_all(tokens, starts)
+            if not matches:
+                continue
+            antipatterns = [anti for anti in rule.antipatterns if anti.possible_in(unit_keys)]
+            for match in matches:
+                if self._accepted(rule, antipatterns, ctx, unit, tokens, match):
                     start, end = match.span
                     details = {name: tok.text for name, tok in match.captures.items()}
                     out.append(self._finding(rule, unit, start, end, [], details))
         return out
 
     @staticmethod
-    def _accepted(rule: Rule, ctx: DocContext, unit: Unit, tokens, match: Match) -> bool:
+    def _accepted(rule: Rule, antipatterns, ctx: DocContext, unit: Unit, tokens, match: Match) -> bool:
+        """No antipattern overlaps the match and every condition holds. ``antipatterns`` are the
+        rule's antipatterns that can occur in the unit at all."""
         start, end = match.span
-        for anti in rule.antipatterns:
+        for anti in antipatterns:
             lo = max(0, match.first - len(anti.specs) * 4 - 8)
             hi = min(len(tokens), match.last + len(anti.specs) * 4 + 8)
             for other in anti.find_near(tokens, lo, hi):
@@ -142,6 +160,16 @@ class Engine:
             also_factors=[f for f in rule.satellites if f != rule.factor.id],
             title=rule.title,
         )
+
+
+def _positions(tokens, wanted: frozenset[str]) -> dict[str, list[int]]:
+    """Where each wanted word occurs in the unit: as a lemma of a token or as the token itself."""
+    out: dict[str, list[int]] = defaultdict(list)
+    for tok in tokens:
+        if not tok.keys.isdisjoint(wanted):
+            for key in wanted.intersection(tok.keys):
+                out[key].append(tok.i)
+    return out
 
 
 def _render(source: str, variables: dict) -> str:

@@ -33,6 +33,7 @@ class Token:
     readings: tuple[Reading, ...]
     clause: int  # index of the clause (split at «.», «;», «:») the token belongs to
     lemmas: frozenset[str]
+    keys: frozenset[str]  # the lemmas and the lower-cased form: what the pattern index looks words up by
 
     @property
     def is_word(self) -> bool:
@@ -84,6 +85,16 @@ def readings(form: str) -> tuple[Reading, ...]:
     return tuple(out)
 
 
+@functools.lru_cache(maxsize=200_000)
+def _form(form: str) -> tuple[str, tuple[Reading, ...], frozenset[str], frozenset[str]]:
+    """A lower-cased word form (one shared string), its readings, their lemmas and the index keys.
+    Every token of the form shares these objects: a check keeps all the tokens of a document, and
+    a set and a string per token were the bulk of their memory (and of the time allocating it)."""
+    rs = readings(form)
+    lemmas = frozenset(r.lemma for r in rs)
+    return form, rs, lemmas, lemmas | {form}
+
+
 def tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
     clause = 0
@@ -92,10 +103,11 @@ def tokenize(text: str) -> list[Token]:
             if "\n" in t.text:
                 clause += 1
             continue
-        lower = t.text.lower()
-        rs = readings(lower)
-        tokens.append(Token(t.text, lower, t.idx, t.idx + len(t.text), len(tokens), rs, clause,
-                            frozenset(r.lemma for r in rs)))
+        text = t.text
+        lower, rs, lemmas, keys = _form(text.lower())
+        if text == lower:
+            text = lower  # most words are written in lower case: keep one string for both
+        tokens.append(Token(text, lower, t.idx, t.idx + len(text), len(tokens), rs, clause, lemmas, keys))
         if lower in _SENTENCE_END:
             clause += 1
     return tokens

@@ -95,6 +95,8 @@ def _lists(ctx):
                 for item in items:
                     interagency.append(_item(item, _keys(ctx, item), 0, len(item.text)))
                 continue
+            if ":" not in text:
+                continue  # both lead-ins below end with a colon: skip their searches
             if _REFUSAL_INTRO.search(text):
                 for item in _items(ctx, unit):
                     m = _NOT_PRESENTED.search(item.text)

@@ -53,7 +53,9 @@ def _normalise(when: str) -> str:
 def entry_into_force(ctx, rule):
     seen: list[tuple] = []
     for unit in ctx.doc.units:
-        if not unit.is_normative or _EXCEPTION.search(unit.text):
+        # a cheap test first: _FORCE needs «настоящ…», and casefold() folds at least as much as the
+        # regex's IGNORECASE does, so the regexes cannot match where the folded text lacks it
+        if not unit.is_normative or "настоящ" not in unit.text.casefold() or _EXCEPTION.search(unit.text):
             continue
         for m in _FORCE.finditer(unit.text):
             subject = m["subject"].split()[-1].lower()
