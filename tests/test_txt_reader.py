@@ -42,3 +42,17 @@ def test_day_of_month_is_a_moment_not_a_length():
 
     (term,) = find_terms("Выплата перечисляется до 10-го числа месяца, следующего за истекшим.")
     assert (term.value, term.unit, term.days) == (10, "day-of-month", None)
+
+
+@pytest.mark.parametrize("text", ["Поле делится на 2 части.", "в течение 3 летних месяцев", "на 2 годовых отчета"])
+def test_a_word_that_starts_like_a_unit_is_not_a_term(text):
+    from expertise.language.terms import find_terms
+
+    assert [t for t in find_terms(text) if t.unit in ("hour", "year", "day")] == []
+
+
+def test_units_of_terms_are_whole_words():
+    from expertise.language.terms import find_terms
+
+    assert [(t.value, t.unit) for t in find_terms("в течение 2 часов, не позднее 10 дней, в течение 3 лет")] == [
+        (2, "hour"), (10, "day"), (3, "year")]

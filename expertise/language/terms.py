@@ -27,7 +27,7 @@ _NUM = (
 )
 _UNIT = (
     r"(?:(?P<kind>рабоч[а-яё]*|календарн[а-яё]*)\s+)?"
-    r"(?P<unit>дн(?:я|ей|ям|и)|день|месяц[а-яё]*|недел[а-яё]+|час(?:а|ов)?|лет|год(?:а)?)"
+    r"(?P<unit>дн(?:я|ей|ям|и)|день|месяц[а-яё]*|недел[а-яё]+|час(?:а|ов)?|лет|год(?:а)?)(?![а-яё])"
 )
 # Compiled as version 0 (simple case folding) rather than V1, whose default full case folding makes
 # the scan twice as slow: no character's full folding spells Cyrillic letters, digits, spaces or
