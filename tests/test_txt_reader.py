@@ -56,3 +56,10 @@ def test_units_of_terms_are_whole_words():
 
     assert [(t.value, t.unit) for t in find_terms("в течение 2 часов, не позднее 10 дней, в течение 3 лет")] == [
         (2, "hour"), (10, "day"), (3, "year")]
+
+
+def test_a_term_in_weeks_written_in_words():
+    from expertise.language.terms import find_terms
+
+    (term,) = find_terms("Извещение публикуется не позднее чем за две недели до дня проведения конкурса.")
+    assert (term.value, term.unit, term.days) == (2, "week", 14)

@@ -105,12 +105,33 @@ _NUMBER_BEFORE = regex.compile(r"\d|(?i:одн|один|дв[уа]|тр[её]|т
 _UNIT_WORD = regex.compile(r"(?i)(?<![а-яё])(?:дн(?:я|ей|ям|и)|день|месяц|недел|час|лет|год)")
 
 
+_KINDS = ("рабоч", "календарн")
+
+
+def _number_right_before(text: str, unit_start: int) -> bool:
+    """Is the unit word at ``unit_start`` closing a number («10», «10 (десяти)», «десяти (10)»,
+    «двадцати пяти», with «рабочих» or «календарных» between)? Only then can a numeric term end
+    there. Plain string work: this runs for every «дней», «лет», «год» of a code."""
+    before = text[max(0, unit_start - 60): unit_start].rstrip()
+    head, _, last = before.rpartition(" ")
+    if last.lower().startswith(_KINDS):
+        before = head.rstrip()
+    if before.endswith(")"):
+        opening = before.rfind("(")
+        if opening >= 0 and len(before) - opening <= 42:
+            before = before[:opening].rstrip()
+    last = before.rpartition(" ")[2]
+    if last[-1:].isdigit():
+        return True
+    return words_value([last.lower()]) is not None
+
+
 def find_terms(text: str) -> list[Term]:
     """Every deadline mention in a text, in order, without overlaps."""
     found: list[Term] = []
     seen: set[tuple[int, int]] = set()
     windows = [(max(0, u.start() - 90), u.end() + 25) for u in _UNIT_WORD.finditer(text)
-               if _NUMBER_BEFORE.search(text, max(0, u.start() - 60), u.start())]
+               if _number_right_before(text, u.start())]
     for pattern in (_TERM, _BARE):
         for m in (m for lo, hi in windows for m in pattern.finditer(text, lo, min(hi, len(text)))):
             if (m.start(), m.end()) in seen:
