@@ -7,6 +7,7 @@ own label; further unnumbered paragraphs are its «абзацы» (``абзац 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -20,6 +21,11 @@ _FORM_DECLARATION = regex.compile(
     r"обязуюсь\b|гарантирую\b|согласен\b|согласна\b|ознакомлен\b|ознакомлена\b)",
     regex.IGNORECASE,
 )
+
+
+@functools.lru_cache(maxsize=65536)
+def _is_declaration(text: str) -> bool:
+    return _FORM_DECLARATION.match(text) is not None
 
 
 class Kind:
@@ -113,7 +119,7 @@ class Unit:
     def is_normative(self) -> bool:
         """A provision of the act: not a heading, and not the applicant's own words in a form
         appended to it («Подтверждаю, что …», «Прошу предоставить …»)."""
-        return self.kind in Kind.NORMATIVE and bool(self.text.strip()) and not _FORM_DECLARATION.match(self.text)
+        return self.kind in Kind.NORMATIVE and bool(self.text.strip()) and not _is_declaration(self.text)
 
     def enclosing(self, *kinds: str) -> Unit | None:
         node = self.parent

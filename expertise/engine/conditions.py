@@ -54,9 +54,15 @@ def _as_list(arg: Any) -> list[str]:
     return [arg] if isinstance(arg, str) else list(arg)
 
 
+def _subject_of(doc: DocContext, tokens: list[Token], i: int) -> NounGroup | None:
+    """``clause_subject``, computed once per token: several rules anchored on the same word
+    («вправе») ask for the same subject."""
+    return doc.memo(("subject", id(tokens), i), lambda: clause_subject(tokens, i))
+
+
 @condition("subject")
 def _subject(ctx: MatchContext, arg: Any) -> bool:
-    group = clause_subject(ctx.tokens, ctx.match.first)
+    group = _subject_of(ctx.doc, ctx.tokens, ctx.match.first)
     return subject_class(group) in _as_list(arg)
 
 
@@ -72,7 +78,7 @@ def _terms_only_for_another_actor(ctx: MatchContext) -> bool:
     принимает решение …»: the unit's only terms sit in sentences whose named subject is someone else."""
     if ctx.doc.scope_has_term(ctx.unit, include_self=False):
         return False
-    own = clause_subject(ctx.tokens, ctx.match.first)
+    own = _subject_of(ctx.doc, ctx.tokens, ctx.match.first)
     if own is None:
         return False
     clause = ctx.tokens[ctx.match.first].clause
@@ -80,7 +86,7 @@ def _terms_only_for_another_actor(ctx: MatchContext) -> bool:
         at = next((t for t in ctx.tokens if t.start >= term.start), None)
         if at is None or at.clause == clause:
             return False
-        other = clause_subject(ctx.tokens, at.i)
+        other = _subject_of(ctx.doc, ctx.tokens, at.i)
         # «Срок рассмотрения — 10 дней.» names no actor: it covers the whole unit
         if other is None or other.head_lemma == own.head_lemma or subject_class(other) == "unknown":
             return False
@@ -124,7 +130,7 @@ def _affects_persons(ctx: MatchContext, arg: Any) -> bool:
         return True
     clause = ctx.tokens[ctx.match.first].clause
     # the subject itself is not the addressee («представитель нанимателя вправе …»)
-    subject = clause_subject(ctx.tokens, ctx.match.first)
+    subject = _subject_of(ctx.doc, ctx.tokens, ctx.match.first)
     own = {t.i for t in subject.tokens} if subject is not None else set()
     return any(is_private_party(t.lemmas) for t in ctx.tokens if t.clause == clause and t.i not in own)
 
@@ -214,10 +220,10 @@ def _actor(ctx: MatchContext, arg: Any) -> bool:
     for a passive with an unknown subject, its instrumental agent («… увеличена работодателем»)."""
     tokens, match = ctx.tokens, ctx.match
     clause = tokens[match.last].clause
-    group = clause_subject(tokens, match.first)
+    group = _subject_of(ctx.doc, tokens, match.first)
     pred = _predicate_after(tokens, match.last + 1, clause)
     if group is None and pred is not None:
-        group = _subject_between(tokens, match.last + 1, pred.i) or clause_subject(tokens, pred.i)
+        group = _subject_between(tokens, match.last + 1, pred.i) or _subject_of(ctx.doc, tokens, pred.i)
     if group is None:
         group = _lead_in_subject(ctx)  # a list item: the subject is in the lead-in
     cls = subject_class(group)
@@ -304,6 +310,10 @@ def _context_lemmas(ctx: MatchContext) -> frozenset[str]:
     """Lemmas of the match's clause and of the parent unit's own text (the lead-in of a list:
     «К заявлению прилагаются следующие документы:»)."""
     clause = ctx.tokens[ctx.match.first].clause
+    return ctx.doc.memo(("context", id(ctx.tokens), clause), lambda: _compute_context_lemmas(ctx, clause))
+
+
+def _compute_context_lemmas(ctx: MatchContext, clause: int) -> frozenset[str]:
     out: set[str] = set()
     for tok in ctx.tokens:
         if tok.clause == clause:

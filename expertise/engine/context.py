@@ -36,7 +36,7 @@ class DocContext:
         self._by_number: dict[tuple[int, str, str], Unit] | None = None
         self._memo: dict[str, object] = {}
 
-    def memo(self, key: str, compute):
+    def memo(self, key, compute):
         """A document-level analysis computed once and shared by the checks that need it."""
         if key not in self._memo:
             self._memo[key] = compute()

@@ -57,7 +57,7 @@ _DETERMINERS = frozenset({"такой", "указанный", "соответс�
 
 def _since_span(unit: Unit, term: Term) -> tuple[str | None, int]:
     """The event a term runs from («со дня [поступления заявления]») and where that phrase ends."""
-    rest = unit.text[term.end:]
+    rest = unit.text[term.end: term.end + 160]  # the event is named in the next few words
     tail = _CONNECTIVE_AT_END.search(term.text)  # the term sometimes swallows «со дня» itself
     prefix = tail.group(0) if tail else ""
     m = _SINCE.match(prefix + rest)

@@ -76,7 +76,12 @@ def application_date(ctx, rule):
     """The act (or the document it approves) applies from two different dates."""
     dated: list[tuple] = []
     for unit in ctx.doc.units:
-        if not unit.is_normative or _EXCEPTION.search(unit.text) or not _OWN_ACT.search(unit.text):
+        if not unit.is_normative:
+            continue
+        lower = unit.text.lower()
+        if "применя" not in lower and "распростран" not in lower:
+            continue  # cheap test before the regexes
+        if _EXCEPTION.search(unit.text) or not _OWN_ACT.search(unit.text):
             continue
         for m in _APPLIES.finditer(unit.text):
             when = _date(m["date"])

@@ -36,6 +36,9 @@ def quorum_conflict(ctx, rule):
     for unit in ctx.doc.units:
         if not unit.is_normative:
             continue
+        lower = unit.text.lower()
+        if not ("правомоч" in lower or "кворум" in lower or "присутств" in lower or "участи" in lower):
+            continue  # cheap test before the regex: most units say nothing of a quorum
         for m in _QUORUM.finditer(unit.text):
             tail = unit.text[m.end("share"): m.end("share") + 40]
             if _VOTES.match(tail.lstrip(" ,")) or regex.match(r"\s*(?:голос|от\s+числа\s+присутств)", tail):
