@@ -271,9 +271,9 @@ def test_eight_processes_record_at_once(registry_db):
     reviews each at the same moment, on a fresh database (so they also race to migrate it)."""
     import multiprocessing
 
-    from expertise.registry.service import _body_case
+    from expertise.language.names import proper_case_body
 
-    _body_case("Администрация района")  # warm the morphology dictionary before forking
+    proper_case_body("Администрация района")  # warm the morphology dictionary before forking
     dispose_engines()  # no pooled connection is inherited by the children
     workers, per_worker = 8, 50
     ctx = multiprocessing.get_context("fork")

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from expertise.errors import InputError
+from expertise.language.names import genitive_of_body
 from expertise.registry.service import ReviewRow, WindowEntry, list_reviews, list_windows
 
 METHODIKA_ORDER = ("3a", "3b", "3v", "3g", "3d", "3e", "3zh", "3z", "3i", "4a", "4b", "4v")
@@ -86,31 +87,13 @@ def period(year: int | None, date_from: dt.date | None, date_to: dt.date | None,
     return start, end
 
 
-def _body_genitive(body: str) -> str:
-    """«Администрация городского округа» → «Администрации городского округа»: the leading adjectives
-    and the head noun go to the genitive, the rest is already dependent."""
-    from expertise.language.morphology import _analyzer, inflect
-
-    words = body.split()
-    out = list(words)
-    for i, word in enumerate(words):
-        parse = _analyzer().parse(word.lower())[0]
-        if {"ADJF", "PRTF"} & set(str(parse.tag).replace(" ", ",").split(",")):
-            out[i] = inflect(word, {"gent"})
-            continue
-        if "NOUN" in parse.tag:
-            out[i] = inflect(word, {"gent"})
-        break
-    return " ".join(out)
-
-
 def describe(title: str, act_kind: str | None, body: str | None) -> str:
     """«проект постановления Администрации городского округа «Об утверждении …»» as in the seeds."""
     words = ["проект"]
     if act_kind:
         words.append(KIND_GENITIVE.get(act_kind, act_kind))
     if body:
-        words.append(_body_genitive(body))
+        words.append(genitive_of_body(body))
     quoted = title if title.startswith("«") and title.endswith("»") else f"«{title}»"
     return " ".join(words + [quoted])
 

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from expertise.errors import InputError
+from expertise.language.names import proper_case_body
 from expertise.registry.db import in_transaction, open_engine, translate_errors
 from expertise.registry.models import REVIEW_KINDS, Draft, ExpertiseWindow, Outcome, Review, ReviewFactor
 
@@ -65,28 +66,6 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-_PROPER = regex.compile(r"^(республик|федерац|российск)", regex.IGNORECASE)
-
-
-def _body_case(body: str | None) -> str | None:
-    """«Министерство цифрового развития республики татарстан» → «… Республики Татарстан».
-
-    extract_requisites capitalises only the first word of an upper-case heading; geographical names
-    (pymorphy3 «Geox») and «Республика», «Российская Федерация» get their capital back."""
-    if not body:
-        return body
-    from expertise.language.morphology import _analyzer
-
-    words = body.split(" ")
-    out = [words[0]]
-    for word in words[1:]:
-        bare = word.strip("«»\"()")
-        if bare and (_PROPER.match(bare) or any("Geox" in p.tag for p in _analyzer().parse(bare)[:2])):
-            word = word.replace(bare, bare[:1].upper() + bare[1:], 1)
-        out.append(word)
-    return " ".join(out)
-
-
 _TITLE_LIKE = regex.compile(r"^(?:О|Об|Обо)\s")
 _ENACTING = regex.compile(r"(?:ПОСТАНОВЛЯЕТ|ПОСТАНОВЛЯЮ|ПРИКАЗЫВАЮ|РЕШИЛ[АО]?|РЕШИЛИ)\s*:?\s*$")
 
@@ -120,7 +99,7 @@ def draft_card(document, *, body: str | None = None, title: str | None = None) -
         content_hash=content_hash(normalised_text(document)),
         title=" ".join((name or "Без наименования").split()),
         act_kind=req.kind,
-        body=body or _body_case(req.body),
+        body=body or (proper_case_body(req.body) if req.body else req.body),
         act_date=req.date,
         act_number=req.number,
         source_path=None if document.path in (None, "", "-") else str(document.path),
