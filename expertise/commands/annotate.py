@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from expertise.errors import InputError
+from expertise.outputs.paths import check_output_path
 
 _SEVERITY = {"hint": 0, "finding": 1}
 
@@ -56,20 +57,10 @@ def annotate(draft, output, min_severity, author, force, config) -> None:
 
 
 def _check_output(draft: str, output: str, force: bool) -> None:
-    src, dst = Path(draft), Path(output)
-    if not src.exists():
+    if not Path(draft).exists():
         raise InputError(f"Файл «{draft}» не найден.")
-    if dst.exists() and src.resolve() == dst.resolve():
-        raise InputError("Файл результата совпадает с исходным: укажите другой путь в -o (исходный файл не изменяется).")
-    if dst.is_dir():
-        raise InputError(f"«{output}» — это каталог: укажите путь к файлу .docx.")
-    if dst.exists() and not force:
-        raise InputError(f"Файл «{output}» уже существует: укажите --force, чтобы перезаписать его.")
-    parent = dst.parent if str(dst.parent) else Path(".")
-    if not parent.is_dir():
-        raise InputError(f"Каталог «{parent}» для файла результата не существует.")
-    if not os.access(parent, os.W_OK):
-        raise InputError(f"Нет прав на запись в каталог «{parent}».")
+    check_output_path(draft, output, force, file_kind="файлу .docx", of_what="файла результата",
+                      same="Файл результата совпадает с исходным: укажите другой путь в -o (исходный файл не изменяется).")
 
 
 @click.command()

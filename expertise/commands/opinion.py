@@ -8,13 +8,13 @@ recorded in the registry of reviews (``--no-registry`` to skip).
 from __future__ import annotations
 
 import importlib.util
-import os
 import sys
 from pathlib import Path
 
 import click
 
 from expertise.errors import InputError
+from expertise.outputs.paths import check_output_path
 
 # Kept here (not imported from expertise.opinion) so that `expertise --help` stays fast: the opinion
 # machinery is imported when the command runs. tests/test_opinion.py checks they agree.
@@ -30,18 +30,8 @@ def default_output(draft: str, fmt: str) -> str:
 
 
 def _check_output(draft: str, output: str, force: bool) -> None:
-    dst = Path(output)
-    if draft != "-" and dst.exists() and Path(draft).exists() and dst.resolve() == Path(draft).resolve():
-        raise InputError("Файл заключения совпадает с проектом: укажите другой путь в -o (проект не изменяется).")
-    if dst.is_dir():
-        raise InputError(f"«{output}» — это каталог: укажите путь к файлу заключения.")
-    if dst.exists() and not force:
-        raise InputError(f"Файл «{output}» уже существует: укажите --force, чтобы перезаписать его.")
-    parent = dst.parent if str(dst.parent) else Path(".")
-    if not parent.is_dir():
-        raise InputError(f"Каталог «{parent}» для файла заключения не существует.")
-    if not os.access(parent, os.W_OK):
-        raise InputError(f"Нет прав на запись в каталог «{parent}».")
+    check_output_path(draft, output, force, file_kind="файлу заключения", of_what="файла заключения",
+                      same="Файл заключения совпадает с проектом: укажите другой путь в -o (проект не изменяется).")
 
 
 def _settings_templates(settings) -> str | None:

@@ -44,6 +44,19 @@ class Table:
 Block = Paragraph | Table
 
 
+def first_location(rows: list[list[list[Block]]]) -> Location | None:
+    """Where a table's text begins: its first paragraph, through nested tables."""
+    for row in rows:
+        for cell in row:
+            for block in cell:
+                if isinstance(block, Paragraph):
+                    return block.location
+                found = first_location(block.rows)
+                if found is not None:
+                    return found
+    return None
+
+
 @dataclass
 class RawDocument:
     """A draft as read from its file, before structure detection."""

@@ -63,7 +63,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
-from expertise.documents.blocks import Block, Location, Paragraph, RawDocument, Table
+from expertise.documents.blocks import Block, Location, Paragraph, RawDocument, Table, first_location
 from expertise.documents.docx_numbering import W_MAIN, NumberingResolver
 from expertise.documents.xmlsafe import parse_xml
 from expertise.errors import InputError
@@ -530,7 +530,7 @@ class BodyWalker:
             rows.append([self._blocks(tc) for tc in self._wrapped(tr, self._w("tc"))])
         if not rows:
             return None
-        location = _first_location(rows)
+        location = first_location(rows)
         if location is None:
             first = next(tbl.iter(self._P), None)
             location = Location(self.part, self.index_of.get(first, -1) if first is not None else -1)
@@ -633,18 +633,6 @@ def _alternate_branch(element: Any) -> Any | None:
     if fallback is not None:
         return fallback
     return element.find(f"{{{MC_NS}}}Choice")
-
-
-def _first_location(rows: list[list[list[Block]]]) -> Location | None:
-    for row in rows:
-        for cell in row:
-            for block in cell:
-                if isinstance(block, Paragraph):
-                    return block.location
-                found = _first_location(block.rows)
-                if found is not None:
-                    return found
-    return None
 
 
 __all__ = ["BodyWalker", "MAX_MEMBER_BYTES", "MAX_TOTAL_BYTES", "read_docx"]

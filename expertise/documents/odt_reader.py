@@ -50,8 +50,8 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from expertise.documents.blocks import Block, Location, Paragraph, RawDocument, Table
-from expertise.documents.docx_numbering import LATIN_LOWER, RUSSIAN_LOWER, _roman
+from expertise.documents.blocks import Block, Location, Paragraph, RawDocument, Table, first_location
+from expertise.documents.docx_numbering import LATIN_LOWER, RUSSIAN_LOWER, _int, _roman
 from expertise.documents.xmlsafe import parse_xml
 from expertise.errors import InputError
 
@@ -298,15 +298,6 @@ def _levels(list_style: Any) -> dict[int, _Level]:
             letter_sync=element.get(_s("num-letter-sync")) == "true",
         )
     return levels
-
-
-def _int(value: str | None) -> int | None:
-    if value is None:
-        return None
-    try:
-        return int(value.strip())
-    except ValueError:
-        return None
 
 
 def _alpha(value: int, alphabet: str, sync: bool) -> str:
@@ -595,7 +586,7 @@ class _Walker:
         for tr in self._rows(table):
             cells = [self.blocks(tc) for tc in tr if tc.tag == _tb("table-cell")]
             rows.append(cells)
-        location = _first_location(rows)
+        location = first_location(rows)
         if location is None:
             return None
         return Table(rows=rows, location=location)
@@ -622,14 +613,6 @@ class _Walker:
                 else:
                     self._inline(child, text)
             text.chars(child.tail)
-
-
-def _first_location(rows: list[list[list[Block]]]) -> Location | None:
-    for row in rows:
-        for cell in row:
-            for block in cell:
-                return block.location
-    return None
 
 
 def _title(package: _Package) -> str | None:
@@ -669,5 +652,3 @@ def read_odt(path: str, data: bytes) -> RawDocument:
     walker = _Walker(office_text, styles)
     blocks = walker.blocks(office_text)
     return RawDocument(path=path, format="odt", blocks=blocks, title=title)
-
-

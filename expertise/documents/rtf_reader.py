@@ -41,7 +41,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from expertise.documents.blocks import Block, Location, Paragraph, RawDocument, Table
+from expertise.documents.blocks import Block, Location, Paragraph, RawDocument, Table, first_location
 from expertise.errors import InputError
 
 MAX_DEPTH = 1000  # group nesting; Word itself gives up far earlier
@@ -531,19 +531,11 @@ class _Parser:
                 table.row.append(table.cell)
             if table.row:
                 table.rows.append(table.row)
-            location = _first_location(table.rows)
+            location = first_location(table.rows)
             if location is None:
                 continue
             block = Table(rows=table.rows, location=location)
             (self.tables[-1].cell if self.tables else self.blocks).append(block)
-
-
-def _first_location(rows: list[list[list[Block]]]) -> Location | None:
-    for row in rows:
-        for cell in row:
-            for block in cell:
-                return block.location
-    return None
 
 
 def _fix_surrogates(text: str) -> str:
