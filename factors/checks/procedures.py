@@ -111,14 +111,63 @@ def procedures(ctx) -> list[tuple[Unit, list[Unit]]]:
     return [(head, units) for head, units in groups if units and not enumerations.search(head.text)]
 
 
+_PRIVATE = frozenset({"заявитель", "получатель", "участник", "гражданин", "претендент", "кандидат", "соискатель",
+                      "организация", "лицо", "арендатор", "победитель", "субъект"})
+# the actions of a step towards the applicant (a general «субсидии предоставляются» is not a step)
+_STEP_ACTIONS = frozenset({"регистрация", "рассмотрение", "выдача", "направление", "уведомление", "информирование",
+                           "проверка", "перечисление", "возврат", "принятие решения", "исправление ошибок", "оценка",
+                           "запрос", "выплата", "отказ"})
+_SAME_DAY = regex.compile(r"\bв\s+(?:тот\s+же\s+|день|течение\s+дня)", regex.IGNORECASE)
+
+
+def _acting_verb(ctx, unit: Unit):
+    """The first action the unit's own text gives the body: a finite verb of a procedure action
+    («рассматривает», «направляется»), not one whose subject is the applicant."""
+    from expertise.factors.checks.deadlines import _action_key
+
+    tokens = ctx.tokens(unit)
+    for i, tok in enumerate(tokens):
+        if not any(r.pos == "VERB" and r.score > 0.2 and ("pres" in r.grammemes or "futr" in r.grammemes) and "3per" in r.grammemes
+                   for r in tok.readings):
+            continue
+        if _action_key(tok.lemmas) not in _STEP_ACTIONS:
+            continue
+        before = tokens[max(0, i - 6):i]
+        if any(r.lemma in _PRIVATE and "nomn" in r.grammemes for t in before for r in t.readings[:1]):
+            continue
+        return tok
+    return None
+
+
+def order_steps(ctx) -> list[tuple[Unit, list[Unit]]]:
+    """The steps of a порядок with no procedures section: each пункт of the approved document where
+    the body acts towards the applicant (receives, examines, decides, notifies, pays)."""
+    steps = []
+    for unit in ctx.doc.units:
+        if unit.kind != Kind.POINT or not unit.is_normative or unit.enclosing(Kind.APPENDIX) is None:
+            continue
+        if regex.search(r"\bвправе\b|\bмо(?:жет|гут)\b", unit.text, regex.IGNORECASE):
+            continue  # a right, not a step
+        if _acting_verb(ctx, unit) is not None:
+            steps.append((unit, [unit]))
+    return steps
+
+
+def procedures_section_found(ctx) -> bool:
+    return bool(procedures(ctx))
+
+
 def checklist_rows(ctx) -> list[tuple[Unit, dict[str, bool]]]:
+    """One row per procedure: the procedures section's procedures, or, in a порядок without one,
+    the пункты where the body acts."""
     rows = []
-    for head, units in procedures(ctx):
+    groups = procedures(ctx) or (order_steps(ctx) if ctx.requisites.is_procedure_act else [])
+    for head, units in groups:
         text = "\n".join(u.full_text() for u in units)
         marks = {}
         for name, pattern in STEP_ELEMENTS.items():
             if pattern is None:
-                marks[name] = any(ctx.terms(w) for u in units for w in u.walk()) or bool(
+                marks[name] = any(ctx.scope_has_term(u) for u in units) or bool(_SAME_DAY.search(text)) or bool(
                     regex.search(r"в\s+срок(?:и)?,?\s+(?:установленн|предусмотренн|указанн)", text, regex.IGNORECASE))
             else:
                 marks[name] = bool(pattern.search(text))
