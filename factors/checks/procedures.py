@@ -157,18 +157,24 @@ def procedures_section_found(ctx) -> bool:
     return bool(procedures(ctx))
 
 
-def checklist_rows(ctx) -> list[tuple[Unit, dict[str, bool]]]:
-    """One row per procedure: the procedures section's procedures, or, in a порядок without one,
-    the пункты where the body acts."""
+def checklist_rows(ctx, order_steps_too: bool = True) -> list[tuple[Unit, dict[str, bool]]]:
+    """One row per procedure: the procedures section's procedures, or, in a порядок without one
+    (``order_steps_too``), the пункты where the body acts. A section's procedure has its term in its
+    own units; a порядок's step may take it from its parent or a пункт it refers to."""
     rows = []
-    groups = procedures(ctx) or (order_steps(ctx) if ctx.requisites.is_procedure_act else [])
+    groups = procedures(ctx)
+    steps_of_order = not groups and order_steps_too and ctx.requisites.is_procedure_act
+    if steps_of_order:
+        groups = order_steps(ctx)
     for head, units in groups:
         text = "\n".join(u.full_text() for u in units)
         marks = {}
         for name, pattern in STEP_ELEMENTS.items():
             if pattern is None:
-                marks[name] = any(ctx.scope_has_term(u) for u in units) or bool(_SAME_DAY.search(text)) or bool(
+                marks[name] = any(ctx.terms(w) for u in units for w in u.walk()) or bool(
                     regex.search(r"в\s+срок(?:и)?,?\s+(?:установленн|предусмотренн|указанн)", text, regex.IGNORECASE))
+                if steps_of_order and not marks[name]:
+                    marks[name] = any(ctx.scope_has_term(u) for u in units) or bool(_SAME_DAY.search(text))
             else:
                 marks[name] = bool(pattern.search(text))
         rows.append((head, marks))
@@ -182,7 +188,8 @@ def procedure_without_term(ctx, rule):
     from expertise.factors.checks.deadlines import _action_key
 
     groups = dict((id(h), units) for h, units in procedures(ctx))
-    for head, marks in checklist_rows(ctx):
+    # a finding only where the act has a procedures section: a порядок's steps are a report
+    for head, marks in checklist_rows(ctx, order_steps_too=False):
         if marks["срок"]:
             continue
         missing = [k for k, ok in marks.items() if not ok]
