@@ -7,6 +7,7 @@ import operator
 from collections import defaultdict
 
 import jinja2
+import regex
 
 from expertise.documents.model import Document, Unit
 from expertise.engine.catalogue import Catalogue, Rule
@@ -86,7 +87,7 @@ class Engine:
             findings = [f for f in findings if f.severity != "skip"]
         floor = SEVERITY_ORDER[min_severity]
         findings = [f for f in findings if SEVERITY_ORDER[f.severity] >= floor]
-        return _deduplicate(findings)
+        return _fold_satellites(_deduplicate(findings))
 
     def _patterns(self, ctx: DocContext, unit: Unit) -> list[Finding]:
         tokens = ctx.tokens(unit)
@@ -189,3 +190,29 @@ def _deduplicate(findings: list[Finding]) -> list[Finding]:
             same.append(f)
             kept.append(f)
     return kept
+
+
+# A generic factor folded into a specific one found in the same sentence: «По решению Комиссии
+# субсидия предоставляется без проведения отбора» is one provision with 3з, its discretion (3а) a
+# satellite, cited together as the Методика's guidance asks, not a second finding.
+_FOLDS_INTO = {"3a": frozenset({"3z", "3v"})}
+
+
+def _fold_satellites(findings: list[Finding]) -> list[Finding]:
+    folded: set[int] = set()
+    for f in findings:
+        hosts = _FOLDS_INTO.get(f.factor)
+        if not hosts:
+            continue
+        for host in findings:
+            if host is f or host.factor not in hosts or host.unit is not f.unit or id(host) in folded:
+                continue
+            lo, hi = min(f.start, host.start), max(f.end, host.end)
+            if regex.search(r"[.;]\s", f.unit.text[lo:hi]):
+                continue  # another sentence
+            if f.factor not in host.also_factors:
+                host.also_factors = [*host.also_factors, f.factor]
+            host.explanation = f"{host.explanation} Кроме того, {f.explanation[:1].lower()}{f.explanation[1:]}"
+            folded.add(id(f))
+            break
+    return [f for f in findings if id(f) not in folded]
