@@ -63,3 +63,12 @@ def test_a_term_in_weeks_written_in_words():
 
     (term,) = find_terms("Извещение публикуется не позднее чем за две недели до дня проведения конкурса.")
     assert (term.value, term.unit, term.days) == (2, "week", 14)
+
+
+def test_an_ordinal_day_counted_from_an_event_is_a_length():
+    from expertise.language.terms import find_terms
+
+    (term,) = find_terms("Справка подписывается не позднее 27-го (двадцать седьмого) календарного дня со дня регистрации запроса.")
+    assert (term.value, term.unit, term.working, term.days) == (27, "day", False, 27)
+    # a date in the month is not counted from an event
+    assert [t.unit for t in find_terms("Выплата производится не позднее 5-го числа месяца.")] == ["day-of-month"]

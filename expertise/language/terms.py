@@ -42,6 +42,11 @@ _TERM = regex.compile(
 _BARE = regex.compile(r"(?:" + _NUM + r")\s+" + _UNIT + r"\s+(?:со\s+дня|с\s+даты|с\s+момента|после|до\s+дня|до\s+даты)",
                       regex.IGNORECASE)
 _COMPOUND_TERM = regex.compile(r"в\s+(?P<word>[\dа-яё\-]+)\s+срок", regex.IGNORECASE)
+# «не позднее 27-го (двадцать седьмого) календарного дня со дня регистрации запроса»: within 27 days
+_ORDINAL_DAY = regex.compile(
+    r"(?:не\s+позднее|не\s+позже|до|на)\s+(?P<n>\d{1,3})-?(?:г?о|й)\s+(?:\([^)]{0,40}\)\s+)?"
+    r"(?:(?P<kind>рабоч[а-яё]*|календарн[а-яё]*)\s+)?дня\s+(?=со\s+дня|с\s+даты|с\s+момента|после)",
+    regex.IGNORECASE)
 _DAY_OF_MONTH = regex.compile(r"(?:до|не\s+позднее)\s+(?P<day>\d{1,2})(?:-?г?о)?\s+числа", regex.IGNORECASE)
 # Dated and periodic formulas, one regex per opening word, each run only where its word occurs
 # (one alternation scanned over every unit was the slowest part of term extraction).
@@ -56,7 +61,8 @@ _DATED_PARTS = [
     (("незамедл", "ежем", "ежекв", "ежег", "ежен"), regex.compile(
         r"незамедлительно|ежемесячно|ежеквартально|ежегодно|еженедельно", regex.IGNORECASE)),
     (("срок",), regex.compile(
-        r"в\s+срок(?:и)?,?\s+(?:установленн|предусмотренн|указанн)[а-яё]+\s+(?:пункт|подпункт|стать|част|раздел|приложени)",
+        r"(?:в\s+срок(?:и)?|в\s+пределах\s+срок(?:а|ов)),?\s+(?:установленн|предусмотренн|указанн)[а-яё]+\s+"
+        r"(?:пункт|подпункт|стать|част|раздел|приложени)",
         regex.IGNORECASE)),
 ]
 
@@ -73,6 +79,7 @@ class Term:
     unit: str | None = None  # day, week, month, year, hour
     working: bool | None = None  # рабочие (True) / календарные (False) / not said (None)
     core_start: int = -1  # where the number starts («в течение [10 рабочих дней]»)
+    ordinal: bool = False  # «не позднее 27-го дня со дня …»: a milestone from the event, not a length to add up
 
     def __post_init__(self):
         if self.core_start < 0:
@@ -168,6 +175,11 @@ def find_terms(text: str) -> list[Term]:
             cv = compound_value(m["word"])
             if cv:
                 found.append(Term(m.group(), m.start(), m.end(), cv[0], cv[1], None))
+    if "-го" in lower or "-й" in lower:
+        for m in _ORDINAL_DAY.finditer(text):
+            kind = m["kind"]
+            found.append(Term(m.group().rstrip(), m.start(), m.start() + len(m.group().rstrip()), int(m["n"]), "day",
+                              None if kind is None else kind.lower().startswith("рабоч"), m.start("n"), ordinal=True))
     if "числа" in lower:
         for m in _DAY_OF_MONTH.finditer(text):
             found.append(Term(m.group(), m.start(), m.end(), int(m["day"]), "day-of-month", None))

@@ -278,6 +278,8 @@ def _stage_terms(ctx, section: Unit, total: Total) -> list[tuple[Unit, Unit, Ter
         term = next((t for t in ctx.terms(unit) if t.start >= m.start() and t.days is not None), None)
         if term is None or term.unit != "day" or not _same_kind(term, total.term):
             continue
+        if term.ordinal:
+            return []  # stages given as milestones from one event («не позднее 24-го дня») do not add up
         stage = _stage_of(unit, section)
         if id(stage) in seen:
             continue
@@ -307,8 +309,8 @@ def total_term_vs_stages(ctx, rule):
     else:
         by_action: dict[str, TimedAction] = {}
         for ta in timed_actions(ctx):
-            if ta.unit is total.unit or section not in ta.unit.ancestors or ta.term.unit != "day":
-                continue
+            if ta.unit is total.unit or section not in ta.unit.ancestors or ta.term.unit != "day" or ta.term.ordinal:
+                continue  # a milestone («не позднее 27-го дня со дня …») is not a length to add up
             if _same_kind(ta.term, total.term):
                 by_action.setdefault(ta.action, ta)  # one term per action: the first stated
         stages = [(ta.unit, ta.term, ta.action) for ta in by_action.values()]

@@ -182,6 +182,10 @@ def checklist_rows(ctx, order_steps_too: bool = True) -> list[tuple[Unit, dict[s
     return rows
 
 
+_APPLICANTS_RIGHT = regex.compile(r"\s*(?:заявител|получател|гражданин|граждан|участник)\w*\s+(?:вправе|может|имеет\s+право)",
+                                  regex.IGNORECASE)
+
+
 @register_check("procedure-without-term")
 def procedure_without_term(ctx, rule):
     if not ctx.requisites.is_procedure_act:
@@ -202,6 +206,8 @@ def procedure_without_term(ctx, rule):
             if verb is not None:
                 anchor = (unit, verb.start, verb.end)
                 break
+        if anchor is None and _APPLICANTS_RIGHT.match(head.text[head.marker_end:]):
+            continue  # the applicant's right («Заявитель вправе отозвать запрос»): not a procedure to time
         if anchor is None:
             end = min(len(head.text.rstrip(" .:")), 120)
             start = head.marker_end + (len(head.text[head.marker_end:]) - len(head.text[head.marker_end:].lstrip()))
