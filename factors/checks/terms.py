@@ -48,9 +48,11 @@ def _words_lemmas(ctx, unit, start: int, end: int, limit: int = 6) -> tuple[str,
 
 
 def _term_key(ctx, unit, start: int, end: int) -> str:
-    """A term by its words' lemmas: «уполномоченным органом» and «уполномоченный орган» are one term."""
-    words = [t for t in ctx.tokens(unit) if t.start >= start and t.end <= end and t.is_word]
-    return " ".join((t.readings[0].lemma if t.readings else t.lower) for t in words)
+    """A term by its words' lemmas and its numbers: «уполномоченным органом» and «уполномоченный
+    орган» are one term."""
+    tokens = [t for t in ctx.tokens(unit) if t.start >= start and t.end <= end and any(c.isalnum() for c in t.text)]
+    # numbers stay: «Федеральный закон № 400-ФЗ» and «Федеральный закон № 166-ФЗ» are two terms
+    return " ".join((t.readings[0].lemma if t.is_word else t.lower) for t in tokens)
 
 
 def _meaning_end(text: str, start: int) -> int:
