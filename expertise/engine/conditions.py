@@ -11,7 +11,9 @@ A rule lists them under ``conditions:`` by name, with an optional argument:
   an authority's decision, or the clause names a citizen, applicant or organisation;
 - ``passive_agent: [authority, unknown]`` — the agent of a passive («… работодателем», «…
   федеральным законом»), if named, is of one of these classes;
-- ``not_in_kinds: [наименование]`` — the unit is not of these kinds.
+- ``not_in_kinds: [наименование]`` — the unit is not of these kinds;
+- ``act_lacks_review_term: what`` — no unit of the act gives a term for reviewing the captured
+  thing (an application, a complaint).
 """
 
 from __future__ import annotations
@@ -91,6 +93,31 @@ def _terms_only_for_another_actor(ctx: MatchContext) -> bool:
         if other is None or other.head_lemma == own.head_lemma or subject_class(other) == "unknown":
             return False
     return True
+
+
+_REVIEW_LEMMAS = frozenset({"рассмотрение", "рассматриваться", "рассматривать", "рассмотреть", "рассмотреться"})
+
+
+@condition("act_lacks_review_term")
+def _act_lacks_review_term(ctx: MatchContext, arg: Any) -> bool:
+    """``act_lacks_review_term: what`` — no unit of the act gives a term for reviewing the captured
+    thing: «Жалоба рассматривается главой» in one пункт, «Жалоба подлежит рассмотрению в течение 20
+    рабочих дней» in another is a complete procedure."""
+    what = ctx.match.captures.get(arg or "what")
+    if what is None:
+        return True
+    nouns = frozenset(r.lemma for r in what.readings if r.pos == "NOUN")
+
+    def timed_somewhere() -> bool:
+        for unit in ctx.doc.doc.units:
+            if not unit.is_normative or "рассм" not in unit.text or not ctx.doc.terms(unit):
+                continue
+            lemmas = {lemma for tok in ctx.doc.tokens(unit) for lemma in tok.lemmas}
+            if lemmas & nouns and lemmas & _REVIEW_LEMMAS:
+                return True
+        return False
+
+    return not ctx.doc.memo(("review-term", nouns), timed_somewhere)
 
 
 _LIGHT_VERBS = frozenset({"принять", "принимать", "провести", "проводить", "осуществить", "осуществлять",
