@@ -307,12 +307,14 @@ def total_term_vs_stages(ctx, rule):
     if len(staged) >= 2:
         stages = [(unit, term, stage.text.split(".", 2)[-1].strip(" .") or unit.label) for stage, unit, term in staged]
     else:
-        by_action: dict[str, TimedAction] = {}
+        by_action: dict[tuple[int, str], TimedAction] = {}
         for ta in timed_actions(ctx):
             if ta.unit is total.unit or section not in ta.unit.ancestors or ta.term.unit != "day" or ta.term.ordinal:
                 continue  # a milestone («не позднее 27-го дня со дня …») is not a length to add up
             if _same_kind(ta.term, total.term):
-                by_action.setdefault(ta.action, ta)  # one term per action: the first stated
+                # one term per action in each procedure: the first stated (a procedure restating its
+                # own term is not a second stage; the same action in the next procedure is)
+                by_action.setdefault((id(_stage_of(ta.unit, section)), ta.action), ta)
         stages = [(ta.unit, ta.term, ta.action) for ta in by_action.values()]
     if len(stages) < 2:
         return
