@@ -13,7 +13,9 @@ A rule lists them under ``conditions:`` by name, with an optional argument:
   федеральным законом»), if named, is of one of these classes;
 - ``not_in_kinds: [наименование]`` — the unit is not of these kinds;
 - ``act_lacks_review_term: what`` — no unit of the act gives a term for reviewing the captured
-  thing (an application, a complaint).
+  thing (an application, a complaint);
+- ``not_after_timed_review`` — the decision is not taken «по результатам рассмотрения» of something
+  whose review has a term somewhere in the act.
 """
 
 from __future__ import annotations
@@ -98,16 +100,9 @@ def _terms_only_for_another_actor(ctx: MatchContext) -> bool:
 _REVIEW_LEMMAS = frozenset({"рассмотрение", "рассматриваться", "рассматривать", "рассмотреть", "рассмотреться"})
 
 
-@condition("act_lacks_review_term")
-def _act_lacks_review_term(ctx: MatchContext, arg: Any) -> bool:
-    """``act_lacks_review_term: what`` — no unit of the act gives a term for reviewing the captured
-    thing: «Жалоба рассматривается главой» in one пункт, «Жалоба подлежит рассмотрению в течение 20
-    рабочих дней» in another is a complete procedure."""
-    what = ctx.match.captures.get(arg or "what")
-    if what is None:
-        return True
-    nouns = frozenset(r.lemma for r in what.readings if r.pos == "NOUN")
-
+def _review_timed(ctx: MatchContext, nouns: frozenset[str]) -> bool:
+    """Some unit of the act gives a term for reviewing one of these things (an application, a
+    complaint): «Жалоба подлежит рассмотрению в течение 20 рабочих дней»."""
     def timed_somewhere() -> bool:
         for unit in ctx.doc.doc.units:
             if not unit.is_normative or "рассм" not in unit.text or not ctx.doc.terms(unit):
@@ -117,7 +112,35 @@ def _act_lacks_review_term(ctx: MatchContext, arg: Any) -> bool:
                 return True
         return False
 
-    return not ctx.doc.memo(("review-term", nouns), timed_somewhere)
+    return bool(nouns) and ctx.doc.memo(("review-term", nouns), timed_somewhere)
+
+
+@condition("act_lacks_review_term")
+def _act_lacks_review_term(ctx: MatchContext, arg: Any) -> bool:
+    """``act_lacks_review_term: what`` — no unit of the act gives a term for reviewing the captured
+    thing: «Жалоба рассматривается главой» in one пункт, «Жалоба подлежит рассмотрению в течение 20
+    рабочих дней» in another is a complete procedure."""
+    what = ctx.match.captures.get(arg or "what")
+    if what is None:
+        return True
+    return not _review_timed(ctx, frozenset(r.lemma for r in what.readings if r.pos == "NOUN"))
+
+
+@condition("not_after_timed_review")
+def _not_after_timed_review(ctx: MatchContext, arg: Any) -> bool:
+    """A decision taken «по результатам рассмотрения заявки» has the term the act sets for that
+    review, wherever it is set: then it is not a decision without a term."""
+    tokens = ctx.tokens
+    clause = tokens[ctx.match.first].clause
+    for i, tok in enumerate(tokens):
+        if tok.clause != clause or "рассмотрение" not in tok.lemmas or i < 2:
+            continue
+        if not ({"результат", "итог"} & tokens[i - 1].lemmas):
+            continue
+        nouns = frozenset(r.lemma for t in tokens[i + 1:i + 3] for r in t.readings if r.pos == "NOUN")
+        if _review_timed(ctx, nouns):
+            return False
+    return True
 
 
 _LIGHT_VERBS = frozenset({"принять", "принимать", "провести", "проводить", "осуществить", "осуществлять",
