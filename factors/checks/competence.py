@@ -1,4 +1,5 @@
-"""3д/3е hints from factors/knowledge/competence.yaml: matters the drafting body cannot settle."""
+"""3д/3е/3г hints from factors/knowledge/competence.yaml: matters the drafting body cannot settle,
+and matters a representative body must settle itself rather than hand to the administration."""
 
 from __future__ import annotations
 
@@ -32,6 +33,8 @@ def _body_kinds(ctx) -> set[str]:
         kinds.add("municipal")
     if not req.is_representative_body and req.kind in ("постановление", "приказ", "распоряжение"):
         kinds.add("executive")
+    if req.is_representative_body and "municipal" in kinds:
+        kinds.add("representative")
     return kinds
 
 
@@ -64,3 +67,8 @@ def competence_3d(ctx, rule):
 @register_check("competence-3e")
 def competence_3e(ctx, rule):
     yield from _competence(ctx, rule, "3e")
+
+
+@register_check("competence-3g")
+def competence_3g(ctx, rule):
+    yield from _competence(ctx, rule, "3g")
