@@ -182,7 +182,12 @@ def _affects_persons(ctx: MatchContext, arg: Any) -> bool:
     # the subject itself is not the addressee («представитель нанимателя вправе …»)
     subject = _subject_of(ctx.doc, ctx.tokens, ctx.match.first)
     own = {t.i for t in subject.tokens} if subject is not None else set()
-    return any(is_private_party(t.lemmas) for t in ctx.tokens if t.clause == clause and t.i not in own)
+    if any(is_private_party(t.lemmas) for t in ctx.tokens if t.clause == clause and t.i not in own):
+        return True
+    # the same sentence ends in a refusal («… издает распоряжение о согласовании либо направляет
+    # отказ в согласовании»): someone asked and may be refused
+    return any(t.clause == clause and t.i > ctx.match.last and "отказ" in t.lemmas
+               and any(r.pos == "NOUN" for r in t.readings) for t in ctx.tokens)
 
 
 @condition("passive_agent")
