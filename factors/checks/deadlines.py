@@ -144,7 +144,10 @@ def _timed_actions(ctx) -> list[TimedAction]:
                 if decides:
                     key, obj = "принятие решения", about
             if key != "принятие решения":
-                near = sorted((t for t in tokens if t.clause == tok.clause and 0 < abs(t.i - tok.i) <= 4),
+                # the object is what the verb acts on, not the event the term runs from
+                # («со дня регистрации [заявления] направляет заявителю уведомление»)
+                near = sorted((t for t in tokens if t.clause == tok.clause and 0 < abs(t.i - tok.i) <= 4
+                               and not (term.start <= t.start < since_end)),
                               key=lambda t: (abs(t.i - tok.i), t.i < tok.i))
                 for nxt in near:
                     hit = nxt.lemmas & _objects()
@@ -294,6 +297,10 @@ def _stage_terms(ctx, section: Unit, total: Total) -> list[tuple[Unit, Unit, Ter
     return out
 
 
+_NOT_A_STAGE = frozenset({"исправление ошибок", "возврат"})
+_MFC_STEP = regex.compile(r"\s*(?:МФЦ|многофункциональн\w+\s+центр\w*)\b", regex.IGNORECASE)
+
+
 @register_check("total-term-vs-stages")
 def total_term_vs_stages(ctx, rule):
     """A stated total term shorter than the sum of the stage terms of the procedures section."""
@@ -311,6 +318,8 @@ def total_term_vs_stages(ctx, rule):
         for ta in timed_actions(ctx):
             if ta.unit is total.unit or section not in ta.unit.ancestors or ta.term.unit != "day" or ta.term.ordinal:
                 continue  # a milestone («не позднее 27-го дня со дня …») is not a length to add up
+            if ta.action in _NOT_A_STAGE or _MFC_STEP.match(ta.unit.text[ta.unit.marker_end:]):
+                continue  # corrections and returns follow the result; the МФЦ's transfer runs beside it
             if _same_kind(ta.term, total.term):
                 # one term per action in each procedure: the first stated (a procedure restating its
                 # own term is not a second stage; the same action in the next procedure is)
