@@ -53,9 +53,9 @@ def _overlap(a: str, b: str, text: str) -> bool:
     return ia >= 0 and ib >= 0 and ia < ib + len(b) and ib < ia + len(a)
 
 
-def _matches(g: Gold, f: Finding) -> bool:
+def _matches(g: Gold, f: Finding, satellites: bool = True) -> bool:
     # satellite factors are cited together (3а+3ж, 3б+3в, 4в+…): a finding counts for its satellites too
-    if g.factor != f.factor and g.factor not in f.also_factors:
+    if g.factor != f.factor and (not satellites or g.factor not in f.also_factors):
         return False
     labels = {f.unit.label} | {u.label for u in f.related}
     if g.unit not in labels and (g.also_unit is None or g.also_unit not in labels):
@@ -78,12 +78,17 @@ def evaluate_corpus(corpus: Path, checker: Checker) -> list[DraftResult]:
         doc = read_document(str(corpus / "drafts" / draft_name))
         predicted = checker.check_document(doc).findings
         res = DraftResult(draft_name, golds, predicted)
-        for gi, g in enumerate(golds):
-            for pi, f in enumerate(predicted):
-                if pi not in res.matched_pred and _matches(g, f):
-                    res.matched_gold.add(gi)
-                    res.matched_pred.add(pi)
-                    break
+        # the finding's own factor first, then its satellites: a 3б finding that also cites 3а
+        # answers the gold 3б, not the gold 3а beside it
+        for satellites in (False, True):
+            for gi, g in enumerate(golds):
+                if gi in res.matched_gold:
+                    continue
+                for pi, f in enumerate(predicted):
+                    if pi not in res.matched_pred and _matches(g, f, satellites):
+                        res.matched_gold.add(gi)
+                        res.matched_pred.add(pi)
+                        break
         # a provision cited once with its satellite (3з with 3а, 3в with 3б) covers the satellite's
         # gold entry in the same unit too: the gold writes satellites as notes or as entries, both
         for gi, g in enumerate(golds):
