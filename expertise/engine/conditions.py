@@ -434,9 +434,16 @@ def _not_federal_statute(ctx: MatchContext, arg: Any) -> bool:
 @condition("document_lacks")
 def _document_lacks(ctx: MatchContext, arg: Any) -> bool:
     """``document_lacks: [regex, …]`` — none of these patterns occurs anywhere in the act (e.g. the
-    federal law that allows the non-competitive route is not cited)."""
+    federal law that allows the non-competitive route is not cited). ``{patterns: […], only_if_unit:
+    regex}``: asked only of a unit that matches ``only_if_unit`` (the Земельный кодекс's routes
+    excuse a provision about land, not one about buildings)."""
     import regex
 
+    if isinstance(arg, dict):
+        only = arg.get("only_if_unit")
+        if only and not regex.search(only, ctx.unit.text, regex.IGNORECASE):
+            return True
+        arg = arg["patterns"]
     patterns = tuple(_as_list(arg))
 
     def compute() -> bool:

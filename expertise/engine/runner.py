@@ -194,8 +194,9 @@ def _deduplicate(findings: list[Finding]) -> list[Finding]:
 
 # A generic factor folded into a specific one found in the same sentence: «По решению Комиссии
 # субсидия предоставляется без проведения отбора» is one provision with 3з, its discretion (3а) a
-# satellite, cited together as the Методика's guidance asks, not a second finding.
-_FOLDS_INTO = {"3a": frozenset({"3z", "3v"})}
+# satellite, cited together as the Методика's guidance asks, not a second finding; so is «По решению
+# председателя рассмотрение может быть перенесено» with 3б.
+_FOLDS_INTO = {"3a": frozenset({"3z", "3v", "3b"})}
 
 
 def _fold_satellites(findings: list[Finding]) -> list[Finding]:
