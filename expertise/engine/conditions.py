@@ -100,19 +100,24 @@ def _terms_only_for_another_actor(ctx: MatchContext) -> bool:
 _REVIEW_LEMMAS = frozenset({"рассмотрение", "рассматриваться", "рассматривать", "рассмотреть", "рассмотреться"})
 
 
-def _review_timed(ctx: MatchContext, nouns: frozenset[str]) -> bool:
+_DECISION_LEMMAS = frozenset({"принятие", "приниматься", "принимать", "принять"})
+
+
+def _review_timed(ctx: MatchContext, nouns: frozenset[str], verbs: frozenset[str] = _REVIEW_LEMMAS,
+                  stem: str = "рассм") -> bool:
     """Some unit of the act gives a term for reviewing one of these things (an application, a
-    complaint): «Жалоба подлежит рассмотрению в течение 20 рабочих дней»."""
+    complaint): «Жалоба подлежит рассмотрению в течение 20 рабочих дней»; with ``verbs`` of
+    deciding, for taking a decision («решение … принимается в течение 10 дней»)."""
     def timed_somewhere() -> bool:
         for unit in ctx.doc.doc.units:
-            if not unit.is_normative or "рассм" not in unit.text or not ctx.doc.terms(unit):
+            if not unit.is_normative or stem not in unit.text or not ctx.doc.terms(unit):
                 continue
             lemmas = {lemma for tok in ctx.doc.tokens(unit) for lemma in tok.lemmas}
-            if lemmas & nouns and lemmas & _REVIEW_LEMMAS:
+            if lemmas & nouns and lemmas & verbs:
                 return True
         return False
 
-    return bool(nouns) and ctx.doc.memo(("review-term", nouns), timed_somewhere)
+    return bool(nouns) and ctx.doc.memo(("review-term", nouns, stem), timed_somewhere)
 
 
 @condition("act_lacks_review_term")
@@ -123,7 +128,10 @@ def _act_lacks_review_term(ctx: MatchContext, arg: Any) -> bool:
     what = ctx.match.captures.get(arg or "what")
     if what is None:
         return True
-    return not _review_timed(ctx, frozenset(r.lemma for r in what.readings if r.pos == "NOUN"))
+    nouns = frozenset(r.lemma for r in what.readings if r.pos == "NOUN")
+    if nouns == {"решение"}:  # «решение … принимается»: a term for taking it, anywhere in the act
+        return not _review_timed(ctx, nouns, _DECISION_LEMMAS, "прин")
+    return not _review_timed(ctx, nouns)
 
 
 @condition("not_after_timed_review")
