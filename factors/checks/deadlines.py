@@ -50,7 +50,7 @@ class TimedAction:
 
 _SINCE = regex.compile(r"^,?\s*(?:со\s+дня|с\s+даты|с\s+момента|после\s+дня|после|до\s+дня|до\s+даты|"
                        r"следующ\w+\s+за\s+дн[её]м)\s+"
-                       r"(?:(?:его|ее|её|их)\s+)?(?P<words>[а-яё]+(?:\s+[а-яё]+){0,2})", regex.IGNORECASE)
+                       r"(?:(?:его|ее|её|их)\s+)?(?P<words>[а-яё]+(?:\s+[а-яё]+){0,4})", regex.IGNORECASE)
 _CONNECTIVE_AT_END = regex.compile(r"(?:со\s+дня|с\s+даты|с\s+момента|после\s+дня|до\s+дня|до\s+даты)\s*$", regex.IGNORECASE)
 _DETERMINERS = frozenset({"такой", "указанный", "соответствующий", "этот", "данный", "настоящий"})
 
@@ -69,6 +69,10 @@ def _since_span(unit: Unit, term: Term) -> tuple[str | None, int]:
     end = m.start("words")
     for word in regex.finditer(r"[а-яё]+", m["words"], regex.IGNORECASE):
         parses = readings(word.group().lower())
+        if parses and parses[0].pos in ("PREP", "NPRO", "CONJ", "PRCL"):
+            if lemmas:
+                continue  # «со дня поступления [к нему] рекомендаций»
+            break
         lemma = next((r.lemma for r in parses if r.pos == "NOUN"), None)
         adj = next((r.lemma for r in parses if r.pos in ("ADJF", "PRTF")), None)
         if lemma is None and adj in _DETERMINERS:
@@ -93,7 +97,7 @@ _DECISION_VERBS = frozenset({"принимать", "принять", "прини
 def _decision_object(tokens, around: int) -> tuple[bool, str | None]:
     """«принимает решение о постановке …», «Решение о постановке … принимается»: is the verb at
     ``around`` taking a decision, and what is it about (the noun after «о»)?"""
-    for i in range(max(0, around - 8), min(len(tokens), around + 3)):
+    for i in range(max(0, around - 14), min(len(tokens), around + 3)):
         if "решение" in tokens[i].lemmas:
             for j in range(i + 1, min(len(tokens), i + 3)):
                 if tokens[j].text.lower() in ("о", "об"):
