@@ -1,9 +1,10 @@
 """`expertise eval` in the build: quality on the corpus must not regress.
 
 Issue 4 sets the floor: per-factor F1 on corpus/ no lower than 0.8. Measured 2026-11-23 (after the
-second round of rules): every factor between 0.824 (4а) and 1.000, overall F1 0.884. These are
-figures on the corpus the rules were tuned on; corpus/heldout/ measures what they are worth on drafts
-nobody tuned on (see test_heldout_is_measured). Raise a floor whenever a factor improves.
+fourth round, 45 drafts, 175 findings): every factor between 0.811 (3и) and 1.000, overall F1 0.882.
+These are figures on the corpus the rules were tuned on; each blind round scored 0.41–0.54 before
+the rules were extended on it, and corpus/heldout/ measures what they are worth on drafts nobody tuned
+on (see test_heldout_is_measured). Raise a floor whenever a factor improves.
 """
 
 from conftest import ROOT
@@ -14,7 +15,7 @@ FLOORS = {factor: 0.80 for factor in ("3a", "3b", "3v", "3g", "3d", "3e", "3zh",
 
 def test_corpus_quality_does_not_regress():
     rep = report(ROOT / "corpus", acts=None)
-    assert rep["drafts"] >= 20 and rep["gold_findings"] >= 70
+    assert rep["drafts"] >= 45 and rep["gold_findings"] >= 175
     f1 = {factor: s["f1"] for factor, s in rep["factors"].items()}
     below = {factor: (f1.get(factor, 0.0), floor) for factor, floor in FLOORS.items() if f1.get(factor, 0.0) < floor}
     assert not below, f"F1 below the floor (measured, floor): {below}"
@@ -35,16 +36,19 @@ def test_clean_drafts_stay_almost_clean():
 
     results = evaluate_corpus(ROOT / "corpus", Checker(min_severity="finding"))
     clean = [r for r in results if r.name.startswith(("clean_", "real_"))]
-    assert len(clean) == 7
+    assert len(clean) == 13
+    # measured 2026-11-23: 4 findings on 13 clean drafts (ПП № 10's «целесообразность» three times)
     false_alarms = sum(len(r.predicted) for r in clean)
-    assert false_alarms <= 3, [(r.name, [(f.unit.label, f.rule) for f in r.predicted]) for r in clean]
+    assert false_alarms <= 5, [(r.name, [(f.unit.label, f.rule) for f in r.predicted]) for r in clean]
 
 
 def test_heldout_is_measured():
     """corpus/heldout/ was written blind to the rules after they were tuned on corpus/; it measures
-    what the catalogue is worth on new drafts. Measured 2026-11-23: P 0.455, R 0.417, F1 0.435 — far
-    below corpus/. The floor guards against regressions only; no rule may be tuned on these drafts."""
+    what the catalogue is worth on new drafts. Measured 2026-11-23: P 0.455, R 0.417, F1 0.435 when it
+    was written; P 0.478, R 0.458, F1 0.468 after two more blind rounds were tuned on (and the eval
+    learnt to match a finding's own factor before its satellites) — far below corpus/. The floor
+    guards against regressions only; no rule may be tuned on these drafts."""
     rep = report(ROOT / "corpus" / "heldout", acts=None)
     assert rep["drafts"] == 6 and rep["gold_findings"] == 24
-    assert rep["overall"]["f1"] >= 0.33, rep["overall"]
+    assert rep["overall"]["f1"] >= 0.40, rep["overall"]
     assert rep["label_accuracy"] >= 0.95
