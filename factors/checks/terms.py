@@ -70,7 +70,7 @@ def _definitions(ctx):
         if not unit.is_normative:
             continue
         text = unit.text
-        if _TERMS_INTRO.search(text):
+        if ("понят" in text or "термин" in text) and _TERMS_INTRO.search(text):
             in_list_of.add(id(unit))
             if unit.parent is not None:
                 in_list_of.add(id(unit.parent))
