@@ -72,3 +72,12 @@ def test_an_ordinal_day_counted_from_an_event_is_a_length():
     assert (term.value, term.unit, term.working, term.days) == (27, "day", False, 27)
     # a date in the month is not counted from an event
     assert [t.unit for t in find_terms("Выплата производится не позднее 5-го числа месяца.")] == ["day-of-month"]
+
+
+@pytest.mark.parametrize("text", ["Срок проверки не может превышать 10 рабочих дней.",
+                                  "Общий срок рассмотрения заявки не должен превышать 10 рабочих дней."])
+def test_a_ceiling_is_a_term(text):
+    from expertise.language.terms import find_terms
+
+    (term,) = find_terms(text)
+    assert (term.value, term.unit, term.working) == (10, "day", True)

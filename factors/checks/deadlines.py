@@ -219,7 +219,7 @@ def _is_nested(a: Unit, b: Unit) -> bool:
 
 _TOTAL = regex.compile(
     r"(?:общий\s+)?срок\s+(?:предоставления|исполнения|оказания|осуществления|рассмотрения)\s+"
-    r"(?:государственной\s+|муниципальной\s+)?(?:услуги|функции|субсидии|заявлени[яй])",
+    r"(?:государственной\s+|муниципальной\s+)?(?:услуги|функции|субсидии|заявлени[яй]|заявк[иок])",
     regex.IGNORECASE,
 )
 # «Решение о … принимается … не позднее 30 рабочих дней со дня представления документов»: the term to
@@ -301,6 +301,20 @@ def _stage_terms(ctx, section: Unit, total: Total) -> list[tuple[Unit, Unit, Ter
     return out
 
 
+def _total_inside_section(ctx) -> tuple[Unit | None, Total | None]:
+    for unit in ctx.doc.units:
+        if not unit.is_normative or "срок" not in unit.text:
+            continue
+        m = _TOTAL.search(unit.text)
+        if not m:
+            continue
+        days = [t for t in ctx.terms(unit) if t.days is not None and t.unit == "day" and t.start >= m.start()]
+        section = unit.enclosing(Kind.SECTION) or unit.enclosing(Kind.CHAPTER)
+        if days and section is not None:
+            return section, Total(unit, days[0], to_decision=False)
+    return None, None
+
+
 _NOT_A_STAGE = frozenset({"исправление ошибок", "возврат"})
 _MFC_STEP = regex.compile(r"\s*(?:МФЦ|многофункциональн\w+\s+центр\w*)\b", regex.IGNORECASE)
 
@@ -309,9 +323,15 @@ _MFC_STEP = regex.compile(r"\s*(?:МФЦ|многофункциональн\w+\s
 def total_term_vs_stages(ctx, rule):
     """A stated total term shorter than the sum of the stage terms of the procedures section."""
     section = _procedures_section(ctx.doc)
-    if section is None:
-        return
-    total = _stated_total(ctx, section)
+    before_total = False
+    if section is not None:
+        total = _stated_total(ctx, section)
+    else:
+        # a порядок or положение without a procedures section: a total stated inside a раздел
+        # («Общий срок рассмотрения заявки … не должен превышать 30 рабочих дней») against the steps
+        # of that раздел that come before it
+        section, total = _total_inside_section(ctx)
+        before_total = True
     if total is None:
         return
     staged = _stage_terms(ctx, section, total)
@@ -322,6 +342,8 @@ def total_term_vs_stages(ctx, rule):
         for ta in timed_actions(ctx):
             if ta.unit is total.unit or section not in ta.unit.ancestors or ta.term.unit != "day" or ta.term.ordinal:
                 continue  # a milestone («не позднее 27-го дня со дня …») is not a length to add up
+            if before_total and ta.unit.index > total.unit.index:
+                continue
             if ta.action in _NOT_A_STAGE or _MFC_STEP.match(ta.unit.text[ta.unit.marker_end:]):
                 continue  # corrections and returns follow the result; the МФЦ's transfer runs beside it
             if _same_kind(ta.term, total.term):
