@@ -108,6 +108,26 @@ def _decision_object(tokens, around: int) -> tuple[bool, str | None]:
     return False, None
 
 
+_VALIDITY_WORDS = frozenset({"действие", "действительный", "недействительный", "действовать"})
+
+
+def _validity(unit: Unit, tokens, at) -> str | None:
+    """A term of validity: «Срок действия [свидетельства] составляет 7 месяцев», «[Свидетельство],
+    по которому в течение девяти месяцев … не произведена оплата, считается недействительным». The
+    document is the noun after «срок действия», or the sentence's first noun."""
+    clause = [t for t in tokens if t.clause == at.clause]
+    for i, tok in enumerate(clause):
+        if "срок" in tok.lemmas and i + 2 < len(clause) and "действие" in clause[i + 1].lemmas:
+            noun = next((r.lemma for r in clause[i + 2].readings if r.pos == "NOUN"), None)
+            if noun:
+                return noun
+    if any(t.lemmas & _VALIDITY_WORDS for t in clause):
+        first = next((t for t in clause if t.start >= unit.marker_end and t.is_word), None)
+        if first is not None:
+            return next((r.lemma for r in first.readings if r.pos == "NOUN" and "nomn" in r.grammemes), None)
+    return None
+
+
 def timed_actions(ctx) -> list[TimedAction]:
     """Every deadline with the action it governs: the nearest action word of the same clause."""
     return ctx.memo("timed_actions", lambda: _timed_actions(ctx))
@@ -140,6 +160,9 @@ def _timed_actions(ctx) -> list[TimedAction]:
                 if best:
                     break
             if best is None:
+                validity = _validity(unit, tokens, at)
+                if validity is not None:
+                    out.append(TimedAction(unit, term, "срок действия", validity, since))
                 continue
             tok, key = best
             obj = None
