@@ -23,13 +23,13 @@ ORDER = """АДМИНИСТРАЦИЯ ГОРОДСКОГО ОКРУГА БЕРЕ
 """
 
 
-def procedures(path):
-    out = subprocess.run(["expertise", "procedures", "--format", "json", str(path)], capture_output=True, check=True)
+def procedures(cmd, path):
+    out = subprocess.run([cmd, "procedures", "--format", "json", str(path)], capture_output=True, check=True)
     return json.loads(out.stdout)
 
 
-def test_regulation_rows_come_from_its_procedures_section():
-    result = procedures(ROOT / "corpus" / "drafts" / "reglament_zemlya_arenda.txt")
+def test_regulation_rows_come_from_its_procedures_section(expertise_cmd):
+    result = procedures(expertise_cmd, ROOT / "corpus" / "drafts" / "reglament_zemlya_arenda.txt")
     assert result["source"] == "раздел административных процедур"
     rows = {row["unit"]: row for row in result["procedures"]}
     assert len(rows) >= 4
@@ -39,10 +39,10 @@ def test_regulation_rows_come_from_its_procedures_section():
     assert any(row["уведомление заявителя"] for row in rows.values())
 
 
-def test_order_without_procedures_section_is_checked_step_by_step(tmp_path):
+def test_order_without_procedures_section_is_checked_step_by_step(expertise_cmd, tmp_path):
     draft = tmp_path / "poryadok.txt"
     draft.write_text(ORDER, encoding="utf-8")
-    result = procedures(draft)
+    result = procedures(expertise_cmd, draft)
     assert result["source"] == "пункты, где орган действует"
     rows = {row["unit"]: row for row in result["procedures"]}
     # steps: registration (same day), examination and decision (10 days), the notice of refusal
