@@ -104,7 +104,7 @@ _DECISION_LEMMAS = frozenset({"принятие", "приниматься", "п�
 
 
 def _review_timed(ctx: MatchContext, nouns: frozenset[str], verbs: frozenset[str] = _REVIEW_LEMMAS,
-                  stem: str = "рассм") -> bool:
+                  stem: str = "рассм", also: frozenset[str] = frozenset()) -> bool:
     """Some unit of the act gives a term for reviewing one of these things (an application, a
     complaint): «Жалоба подлежит рассмотрению в течение 20 рабочих дней»; with ``verbs`` of
     deciding, for taking a decision («решение … принимается в течение 10 дней»)."""
@@ -113,11 +113,11 @@ def _review_timed(ctx: MatchContext, nouns: frozenset[str], verbs: frozenset[str
             if not unit.is_normative or stem not in unit.text or not ctx.doc.terms(unit):
                 continue
             lemmas = {lemma for tok in ctx.doc.tokens(unit) for lemma in tok.lemmas}
-            if lemmas & nouns and lemmas & verbs:
+            if lemmas & nouns and lemmas & verbs and (not also or lemmas & also):
                 return True
         return False
 
-    return bool(nouns) and ctx.doc.memo(("review-term", nouns, stem), timed_somewhere)
+    return bool(nouns) and ctx.doc.memo(("review-term", nouns, stem, also), timed_somewhere)
 
 
 @condition("act_lacks_review_term")
@@ -129,8 +129,12 @@ def _act_lacks_review_term(ctx: MatchContext, arg: Any) -> bool:
     if what is None:
         return True
     nouns = frozenset(r.lemma for r in what.readings if r.pos == "NOUN")
-    if nouns == {"решение"}:  # «решение … принимается»: a term for taking it, anywhere in the act
-        return not _review_timed(ctx, nouns, _DECISION_LEMMAS, "прин")
+    if nouns == {"решение"}:
+        # «решение о предоставлении … принимается»: a term for taking that decision, anywhere in
+        # the act — a unit naming «решение», a form of «принять» and what it is about
+        about = ctx.match.captures.get("about")
+        subject = frozenset(r.lemma for r in about.readings if r.pos == "NOUN") if about is not None else frozenset()
+        return not _review_timed(ctx, nouns, _DECISION_LEMMAS, "прин", also=subject)
     return not _review_timed(ctx, nouns)
 
 
