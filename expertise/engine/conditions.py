@@ -138,6 +138,25 @@ def _act_lacks_review_term(ctx: MatchContext, arg: Any) -> bool:
     return not _review_timed(ctx, nouns)
 
 
+@condition("act_lacks_term_for")
+def _act_lacks_term_for(ctx: MatchContext, arg: Any) -> bool:
+    """``act_lacks_term_for: what`` — no unit of the act that names the captured action
+    («снятие с учета», «исключение из реестра») gives a term."""
+    what = ctx.match.captures.get(arg or "what")
+    if what is None:
+        return True
+    nouns = frozenset(r.lemma for r in what.readings if r.pos == "NOUN")
+
+    def timed_somewhere() -> bool:
+        for unit in ctx.doc.doc.units:
+            if unit.is_normative and ctx.doc.terms(unit) and any(
+                    tok.lemmas & nouns for tok in ctx.doc.tokens(unit)):
+                return True
+        return False
+
+    return not (nouns and ctx.doc.memo(("term-for", nouns), timed_somewhere))
+
+
 @condition("not_after_timed_review")
 def _not_after_timed_review(ctx: MatchContext, arg: Any) -> bool:
     """A decision taken «по результатам рассмотрения заявки» has the term the act sets for that
