@@ -45,7 +45,7 @@ _BARE = regex.compile(r"(?:" + _NUM + r")\s+" + _UNIT + r"\s+(?:со\s+дня|с
 _COMPOUND_TERM = regex.compile(r"в\s+(?P<word>[\dа-яё\-]+)\s+срок", regex.IGNORECASE)
 # «не позднее 27-го (двадцать седьмого) календарного дня со дня регистрации запроса»: within 27 days
 _ORDINAL_DAY = regex.compile(
-    r"(?:не\s+позднее|не\s+позже|до|на)\s+(?P<n>\d{1,3})-?(?:г?о|й)\s+(?:\([^)]{0,40}\)\s+)?"
+    r"(?:не\s+позднее|не\s+позже|до|на)\s+(?P<n>\d{1,3})-го\s+(?:\([^)]{0,40}\)\s+)?"
     r"(?:(?P<kind>рабоч[а-яё]*|календарн[а-яё]*)\s+)?дня\s+(?=со\s+дня|с\s+даты|с\s+момента|после)",
     regex.IGNORECASE)
 _DAY_OF_MONTH = regex.compile(r"(?:до|не\s+позднее)\s+(?P<day>\d{1,2})(?:-?г?о)?\s+числа", regex.IGNORECASE)
@@ -176,7 +176,7 @@ def find_terms(text: str) -> list[Term]:
             cv = compound_value(m["word"])
             if cv:
                 found.append(Term(m.group(), m.start(), m.end(), cv[0], cv[1], None))
-    if "-го" in lower or "-й" in lower:
+    if "-го" in lower and "дня" in lower:
         for m in _ORDINAL_DAY.finditer(text):
             kind = m["kind"]
             found.append(Term(m.group().rstrip(), m.start(), m.start() + len(m.group().rstrip()), int(m["n"]), "day",
