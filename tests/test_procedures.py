@@ -55,3 +55,18 @@ def test_order_without_procedures_section_is_checked_step_by_step(expertise_cmd,
     assert rows["пункт 1.4 приложения"]["уведомление заявителя"]
     # the act names an appeal route
     assert result["act"]["порядок обжалования решений и действий (бездействия)"]
+
+
+import pytest
+
+
+@pytest.mark.parametrize("text, decides", [
+    ("Уполномоченный орган отказывает заявителю в предоставлении субсидии.", True),
+    ("Решение об отказе в выдаче разрешения направляется заявителю.", True),
+    # the applicant's own refusal is not a decision of the body
+    ("Подарок реализуется после письменного отказа заявителя от его выкупа.", False),
+])
+def test_an_act_decides_on_applicants_when_the_body_refuses_them(text, decides):
+    from expertise.factors.checks.procedures import _DECISION
+
+    assert bool(_DECISION.search(text)) is decides
