@@ -1,7 +1,8 @@
 """`expertise eval` in the build: quality on the corpus must not regress.
 
 Issue 4 sets the floor: per-factor F1 on corpus/ no lower than 0.8. Measured 2026-11-23 (after the
-fourth round, 45 drafts, 175 findings): every factor between 0.811 (3и) and 1.000, overall F1 0.882.
+fourth round, 45 drafts, 175 findings): every factor between 0.842 (3и) and 1.000, overall F1 0.905;
+the floors sit a little below (0.82 per factor, 0.87 overall).
 These are figures on the corpus the rules were tuned on; each blind round scored 0.41–0.54 before
 the rules were extended on it, and corpus/heldout/ measures what they are worth on drafts nobody tuned
 on (see test_heldout_is_measured). Raise a floor whenever a factor improves.
@@ -10,7 +11,7 @@ on (see test_heldout_is_measured). Raise a floor whenever a factor improves.
 from conftest import ROOT
 from expertise.evaluation import report
 
-FLOORS = {factor: 0.80 for factor in ("3a", "3b", "3v", "3g", "3d", "3e", "3zh", "3z", "3i", "4a", "4b", "4v")}
+FLOORS = {factor: 0.82 for factor in ("3a", "3b", "3v", "3g", "3d", "3e", "3zh", "3z", "3i", "4a", "4b", "4v")}
 
 
 def test_corpus_quality_does_not_regress():
@@ -19,7 +20,7 @@ def test_corpus_quality_does_not_regress():
     f1 = {factor: s["f1"] for factor, s in rep["factors"].items()}
     below = {factor: (f1.get(factor, 0.0), floor) for factor, floor in FLOORS.items() if f1.get(factor, 0.0) < floor}
     assert not below, f"F1 below the floor (measured, floor): {below}"
-    assert rep["overall"]["f1"] >= 0.83
+    assert rep["overall"]["f1"] >= 0.87
     assert rep["label_accuracy"] >= 0.95
 
 
