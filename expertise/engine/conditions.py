@@ -103,21 +103,22 @@ _REVIEW_LEMMAS = frozenset({"рассмотрение", "рассматрива�
 _DECISION_LEMMAS = frozenset({"принятие", "приниматься", "принимать", "принять"})
 
 
-def _review_timed(ctx: MatchContext, nouns: frozenset[str], verbs: frozenset[str] = _REVIEW_LEMMAS,
+def _review_timed(ctx: MatchContext, nouns: frozenset[str], verbs: frozenset[str] | None = _REVIEW_LEMMAS,
                   stem: str = "рассм", also: frozenset[str] = frozenset()) -> bool:
     """Some unit of the act gives a term for reviewing one of these things (an application, a
     complaint): «Жалоба подлежит рассмотрению в течение 20 рабочих дней»; with ``verbs`` of
-    deciding, for taking a decision («решение … принимается в течение 10 дней»)."""
+    deciding, for taking a decision («решение … принимается в течение 10 дней»); with ``verbs=None``
+    and no ``stem``, for any action named by the nouns themselves («снятие с учета»)."""
     def timed_somewhere() -> bool:
         for unit in ctx.doc.doc.units:
             if not unit.is_normative or stem not in unit.text or not ctx.doc.terms(unit):
                 continue
             lemmas = {lemma for tok in ctx.doc.tokens(unit) for lemma in tok.lemmas}
-            if lemmas & nouns and lemmas & verbs and (not also or lemmas & also):
+            if lemmas & nouns and (verbs is None or lemmas & verbs) and (not also or lemmas & also):
                 return True
         return False
 
-    return bool(nouns) and ctx.doc.memo(("review-term", nouns, stem, also), timed_somewhere)
+    return bool(nouns) and ctx.doc.memo(("review-term", nouns, verbs, stem, also), timed_somewhere)
 
 
 @condition("act_lacks_review_term")
@@ -146,15 +147,7 @@ def _act_lacks_term_for(ctx: MatchContext, arg: Any) -> bool:
     if what is None:
         return True
     nouns = frozenset(r.lemma for r in what.readings if r.pos == "NOUN")
-
-    def timed_somewhere() -> bool:
-        for unit in ctx.doc.doc.units:
-            if unit.is_normative and ctx.doc.terms(unit) and any(
-                    tok.lemmas & nouns for tok in ctx.doc.tokens(unit)):
-                return True
-        return False
-
-    return not (nouns and ctx.doc.memo(("term-for", nouns), timed_somewhere))
+    return not _review_timed(ctx, nouns, verbs=None, stem="")
 
 
 @condition("not_after_timed_review")

@@ -11,6 +11,7 @@ import regex
 
 from expertise.documents.model import Kind, Unit
 from expertise.engine.checks import Hit, register_check
+from expertise.engine.knowledge import is_private_party
 
 ELEMENTS = {
     "appeal": ("порядок обжалования решений и действий (бездействия)",
@@ -113,8 +114,6 @@ def procedures(ctx) -> list[tuple[Unit, list[Unit]]]:
     return [(head, units) for head, units in groups if units and not enumerations.search(head.text)]
 
 
-_PRIVATE = frozenset({"заявитель", "получатель", "участник", "гражданин", "претендент", "кандидат", "соискатель",
-                      "организация", "лицо", "арендатор", "победитель", "субъект"})
 # the actions of a step towards the applicant (a general «субсидии предоставляются» is not a step)
 _STEP_ACTIONS = frozenset({"регистрация", "рассмотрение", "выдача", "направление", "уведомление", "информирование",
                            "проверка", "перечисление", "возврат", "принятие решения", "исправление ошибок", "оценка",
@@ -135,7 +134,7 @@ def _acting_verb(ctx, unit: Unit):
         if _action_key(tok.lemmas) not in _STEP_ACTIONS:
             continue
         before = tokens[max(0, i - 6):i]
-        if any(r.lemma in _PRIVATE and "nomn" in r.grammemes for t in before for r in t.readings[:1]):
+        if any(is_private_party(t.lemmas) and "nomn" in t.readings[0].grammemes for t in before if t.readings):
             continue
         return tok
     return None
